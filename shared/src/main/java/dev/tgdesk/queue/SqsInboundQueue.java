@@ -1,0 +1,34 @@
+package dev.tgdesk.queue;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tgdesk.inbox.InboundEnvelope;
+import dev.tgdesk.inbox.InboundQueue;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** The inbound FIFO queue: group = chat (per-chat order), deduplication id = the Telegram update. */
+public final class SqsInboundQueue implements InboundQueue {
+    private final SqsClient sqs;
+    private final String queueUrl;
+    private final ObjectMapper json;
+
+    public SqsInboundQueue(SqsClient sqs, String queueUrl, ObjectMapper json) {
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+        this.json = json;
+    }
+
+    @Override
+    public void publish(InboundEnvelope envelope) {
+        String body;
+        try {
+            body = json.writeValueAsString(envelope);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise envelope of update " + envelope.updateId(), e);
+        }
+        sqs.sendMessage(b -> b.queueUrl(queueUrl)
+                .messageBody(body)
+                .messageGroupId(envelope.messageGroupId())
+                .messageDeduplicationId(envelope.deduplicationId()));
+    }
+}

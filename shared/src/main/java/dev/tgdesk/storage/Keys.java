@@ -1,0 +1,70 @@
+package dev.tgdesk.storage;
+
+/**
+ * The single table's key layout. Every partition key starts with the bot id, so one deployment can
+ * serve several bots without migrating data.
+ *
+ * <pre>
+ * pk                         sk              item
+ * B#{bot}#CHAT#{chatId}      CHAT            chat: active dialog, entry sequence, bot membership
+ * B#{bot}#USER#{userId}      PROFILE         contact: Telegram profile, blocked flags
+ * B#{bot}#DLG#{dialogId}     DIALOG          dialog: status, last activity, preview (+ GSI keys)
+ * B#{bot}#DLG#{dialogId}     MSG#{seq:012}   history entry (LSI ByTelegramId on tgid)
+ * B#{bot}#UPD#{updateId}     UPDATE          "update seen" marker with its envelope (TTL 8 days)
+ * </pre>
+ */
+public final class Keys {
+    public static final String PK = "pk";
+    public static final String SK = "sk";
+    public static final String CHAT_SK = "CHAT";
+    public static final String PROFILE_SK = "PROFILE";
+    public static final String DIALOG_SK = "DIALOG";
+    public static final String UPDATE_SK = "UPDATE";
+
+    public static final String BY_STATUS_INDEX = "ByStatus";
+    public static final String BY_TELEGRAM_ID_INDEX = "ByTelegramId";
+
+    private Keys() {
+    }
+
+    public static String chat(String botId, long chatId) {
+        return "B#" + botId + "#CHAT#" + chatId;
+    }
+
+    public static String contact(String botId, long userId) {
+        return "B#" + botId + "#USER#" + userId;
+    }
+
+    public static String dialog(String botId, String dialogId) {
+        return "B#" + botId + "#DLG#" + dialogId;
+    }
+
+    public static String update(String botId, long updateId) {
+        return "B#" + botId + "#UPD#" + updateId;
+    }
+
+    public static String entry(long seq) {
+        return "MSG#" + pad(seq);
+    }
+
+    public static long entrySeq(String sk) {
+        return Long.parseLong(sk.substring("MSG#".length()));
+    }
+
+    public static String telegramId(long messageId) {
+        return pad(messageId);
+    }
+
+    /** Dialogs of one bot, kind and status, sorted by last activity (index ByStatus). */
+    public static String statusPartition(String botId, String kind, String status) {
+        return "B#" + botId + "#" + kind + "#" + status;
+    }
+
+    public static String activitySort(long activityMillis, String dialogId) {
+        return String.format("%013d#%s", activityMillis, dialogId);
+    }
+
+    private static String pad(long n) {
+        return String.format("%012d", n);
+    }
+}
