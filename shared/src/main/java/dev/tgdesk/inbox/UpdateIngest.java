@@ -58,7 +58,7 @@ public final class UpdateIngest {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             InboxStore.Snapshot snapshot = store.load(botId, chat.id(), sender == null ? null : sender.id());
             if (snapshot.contact().map(ContactState::blocked).orElse(false)) return new IngestResult.IgnoredBlocked();
-            IngestPlan plan = plan(botId, update, chat, sender, snapshot.chat(), now);
+            IngestPlan plan = plan(botId, update, chat, sender, snapshot.chat(), snapshot.contact(), now);
             switch (store.commit(plan)) {
                 case COMMITTED -> {
                     queue.publish(plan.envelope());
@@ -84,7 +84,7 @@ public final class UpdateIngest {
     // ---- planning (pure: decides what to write from what was read) ------------------------------------
 
     IngestPlan plan(String botId, TelegramUpdate update, TelegramChat chat, TelegramUser sender,
-                    Optional<ChatState> current, long now) {
+                    Optional<ChatState> current, Optional<ContactState> contact, long now) {
         Draft d = new Draft(botId, update, chat, current, now);
         switch (update) {
             case TelegramUpdate.MessageUpdate m when m.edited() -> planEdit(d, m.message());
@@ -93,9 +93,19 @@ public final class UpdateIngest {
             case TelegramUpdate.MembershipUpdate mu -> planMembership(d, mu.change());
             case TelegramUpdate.Unsupported u -> throw new IllegalArgumentException("unsupported updates are not planned");
         }
-        IngestPlan.ContactWrite contact = sender == null || sender.isBot() && chat.type() != TelegramChat.ChatType.PRIVATE
-                ? null : new IngestPlan.ContactWrite(sender, d.botBlocked);
-        return d.build(contact);
+        return d.build(contactWrite(sender, chat, contact, d.botBlocked));
+    }
+
+    /**
+     * The contact is written only when something about it changed: most messages come from a known
+     * contact with the same profile, and skipping that write saves two write units per message.
+     */
+    private static IngestPlan.ContactWrite contactWrite(TelegramUser sender, TelegramChat chat,
+                                                        Optional<ContactState> stored, Boolean botBlocked) {
+        if (sender == null || sender.isBot() && chat.type() != TelegramChat.ChatType.PRIVATE) return null;
+        boolean unchanged = stored.isPresent() && stored.get().sameProfile(sender)
+                && (botBlocked == null || botBlocked == stored.get().botBlocked());
+        return unchanged ? null : new IngestPlan.ContactWrite(sender, botBlocked);
     }
 
     private void planMessage(Draft d, Message message) {

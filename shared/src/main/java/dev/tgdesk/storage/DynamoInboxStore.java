@@ -331,7 +331,10 @@ public final class DynamoInboxStore implements InboxStore {
     }
 
     private static ContactState contactState(Map<String, AttributeValue> item) {
-        return new ContactState(num(item, "userId", 0), bool(item, "blocked"), bool(item, "botBlocked"));
+        long userId = num(item, "userId", 0);
+        TelegramUser profile = new TelegramUser(userId, bool(item, "isBot"), str(item, "firstName"), str(item, "lastName"),
+                str(item, "username"), str(item, "languageCode"));
+        return new ContactState(userId, bool(item, "blocked"), bool(item, "botBlocked"), profile);
     }
 
     private String toJson(Object value) {

@@ -1,0 +1,11 @@
+# Used by `sam build` (template.yaml: Metadata.BuildMethod = makefile). Each function is one Maven
+# module; its shaded jar is unpacked into the artifacts directory SAM zips and uploads.
+# Needs a JDK >= 21: JAVA_HOME is taken from the environment, or found by infra/java-home.sh.
+
+JAVA_HOME ?= $(shell sh infra/java-home.sh)
+export JAVA_HOME
+MVN = mvn -B -q -DskipTests
+
+build-WebhookFunction:
+	$(MVN) -pl functions/webhook -am package
+	cd "$(ARTIFACTS_DIR)" && unzip -qo "$(CURDIR)"/functions/webhook/target/tgdesk-function-webhook-*-lambda.jar

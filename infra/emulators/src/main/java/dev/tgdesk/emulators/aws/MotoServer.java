@@ -1,0 +1,287 @@
+package dev.tgdesk.emulators.aws;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * moto's standalone server ({@code python3 -m moto.server}) as a child process; used for DynamoDB.
+ *
+ * <p>The first {@link #start()} picks a free port; later starts reuse it, so a test can
+ * {@link #stop()} and {@link #start()} to simulate an outage while clients keep their endpoint.
+ * A (re)started server is empty. The process's output goes to {@link #logFile()}, not to stdout.
+ * The process tree is killed on {@link #close()} and, as a safety net, on JVM exit.
+ */
+public final class MotoServer implements AutoCloseable {
+
+    /** Environment variable naming the python executable that has moto installed. */
+    public static final String PYTHON_ENV = "MOTO_PYTHON";
+
+    private static final System.Logger LOG = System.getLogger(MotoServer.class.getName());
+    private static final String HOST = "127.0.0.1";
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+
+    private final String python;
+    private int port; // 0 until the first successful start
+    private Path logFile;
+    private Process process;
+    private boolean motoVerified;
+    private Thread shutdownHook;
+
+    /** Uses {@code $MOTO_PYTHON}, or {@code python3}. */
+    public MotoServer() {
+        this(pythonFromEnvironment());
+    }
+
+    public MotoServer(String python) {
+        this.python = python;
+    }
+
+    public static String pythonFromEnvironment() {
+        String configured = System.getenv(PYTHON_ENV);
+        return configured == null || configured.isBlank() ? "python3" : configured;
+    }
+
+    /** Starts the server (no-op if running) and waits until it answers HTTP. */
+    public synchronized MotoServer start() {
+        if (isRunning()) {
+            return this;
+        }
+        if (!motoVerified) {
+            verifyMotoInstalled();
+            motoVerified = true;
+        }
+        installShutdownHook();
+        if (port != 0) {
+            launch(port); // a restart must come back on the same endpoint
+            return this;
+        }
+        // First start: a free port can be taken between probing and binding, so retry a few times.
+        IllegalStateException failure = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int candidate = Ports.freePort();
+            try {
+                launch(candidate);
+                port = candidate;
+                return this;
+            } catch (IllegalStateException e) {
+                failure = e;
+            }
+        }
+        throw failure;
+    }
+
+    /** Kills the server (and any children); its port is kept for the next {@link #start()}. */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        killTree(process, false);
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                killTree(process, true);
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            killTree(process, true);
+        }
+        process = null;
+    }
+
+    /** Deletes all state in the running server ({@code POST /moto-api/reset}). */
+    public void reset() {
+        HttpRequest request = HttpRequest.newBuilder(endpoint().resolve("/moto-api/reset"))
+                .timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("moto reset answered " + response.statusCode() + ": " + response.body());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("moto reset failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during moto reset", e);
+        }
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** {@code http://127.0.0.1:<port>}; stable across stop/start. */
+    public synchronized URI endpoint() {
+        if (port == 0) {
+            throw new IllegalStateException("moto has not been started yet");
+        }
+        return URI.create("http://" + HOST + ":" + port);
+    }
+
+    public synchronized int port() {
+        return port;
+    }
+
+    /** Where the server's stdout/stderr goes (appended across restarts); null before the first start. */
+    public synchronized Path logFile() {
+        return logFile;
+    }
+
+    @Override
+    public synchronized void close() {
+        stop();
+        if (shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook is running or about to; nothing to undo
+            }
+            shutdownHook = null;
+        }
+    }
+
+    private void launch(int candidatePort) {
+        Path log = Ports.logDirectory().resolve("tgdesk-moto-" + candidatePort + ".log");
+        ProcessBuilder builder = new ProcessBuilder(
+                python, "-m", "moto.server", "-H", HOST, "-p", Integer.toString(candidatePort))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("PYTHONUNBUFFERED", "1");
+        long started = System.nanoTime();
+        Process launched;
+        try {
+            launched = builder.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + python + ": " + e.getMessage() + ". " + installHint(), e);
+        }
+        try {
+            awaitReady(launched, candidatePort, log);
+        } catch (RuntimeException e) {
+            killTree(launched, true);
+            throw e;
+        }
+        process = launched;
+        logFile = log;
+        LOG.log(System.Logger.Level.INFO, "moto listening on {0}:{1} after {2} ms (log: {3})",
+                HOST, Integer.toString(candidatePort), (System.nanoTime() - started) / 1_000_000, log);
+    }
+
+    private static void awaitReady(Process launched, int candidatePort, Path log) {
+        URI probe = URI.create("http://" + HOST + ":" + candidatePort + "/");
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!launched.isAlive()) {
+                throw new IllegalStateException("moto exited with code " + launched.exitValue()
+                        + " while starting on port " + candidatePort + "; log tail:\n" + tail(log));
+            }
+            try {
+                // Any HTTP answer means werkzeug is serving.
+                HTTP.send(HttpRequest.newBuilder(probe).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                return;
+            } catch (IOException notYet) {
+                sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for moto", e);
+            }
+        }
+        throw new IllegalStateException("moto did not answer on port " + candidatePort + " within "
+                + STARTUP_TIMEOUT.toSeconds() + " s; log tail:\n" + tail(log));
+    }
+
+    /** Fails fast, with install instructions, when the python has no usable moto server. */
+    private void verifyMotoInstalled() {
+        ProcessBuilder check = new ProcessBuilder(python, "-c", "import moto, moto.server")
+                .redirectErrorStream(true);
+        try {
+            Process p = check.start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("'" + python + " -c \"import moto\"' did not finish in 60 s");
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("moto is not usable with '" + python + "': " + lastLine(output)
+                        + ". " + installHint());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run '" + python + "': " + e.getMessage() + ". " + installHint(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking for moto", e);
+        }
+    }
+
+    private String installHint() {
+        return "The local AWS stack needs moto's server for DynamoDB: install it with "
+                + "'" + python + " -m pip install \"moto[server]>=5\"' (or set " + PYTHON_ENV
+                + " to a python that has it), or point AWS_ENDPOINT_URL at a running LocalStack, "
+                + "or set TGDESK_LOCALSTACK=1 where Docker runs";
+    }
+
+    private void installShutdownHook() {
+        if (shutdownHook == null) {
+            shutdownHook = new Thread(() -> {
+                Process p = process;
+                if (p != null) {
+                    killTree(p, true);
+                }
+            }, "moto-shutdown");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
+    }
+
+    private static void killTree(Process p, boolean forcibly) {
+        List<ProcessHandle> children = p.descendants().toList();
+        for (ProcessHandle child : children) {
+            if (forcibly) {
+                child.destroyForcibly();
+            } else {
+                child.destroy();
+            }
+        }
+        if (forcibly) {
+            p.destroyForcibly();
+        } else {
+            p.destroy();
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e.getMessage() + ")";
+        }
+    }
+
+    private static String lastLine(String output) {
+        String[] lines = output.split("\\R");
+        return lines.length == 0 ? "" : lines[lines.length - 1];
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,298 @@
+package dev.tgdesk.emulators.telegram;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** The Bot API methods the fake implements, with Telegram's validation and error texts. */
+final class BotApi {
+
+    static final int MAX_TEXT_LENGTH = 4096;
+    private static final Pattern SECRET_TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,256}");
+
+    /** A successful answer; {@code description} is optional (setWebhook has one). */
+    record Result(JsonNode value, String description) {
+        static Result of(JsonNode value) {
+            return new Result(value, null);
+        }
+    }
+
+    @FunctionalInterface
+    interface Method {
+        Result call(FakeBot bot, Params params);
+    }
+
+    private final FakeTelegram telegram;
+    private final Map<String, Method> methods = new HashMap<>();
+
+    BotApi(FakeTelegram telegram) {
+        this.telegram = telegram;
+        // Telegram matches method names case-insensitively.
+        register("getMe", this::getMe);
+        register("setWebhook", this::setWebhook);
+        register("deleteWebhook", this::deleteWebhook);
+        register("getWebhookInfo", this::getWebhookInfo);
+        register("getUpdates", this::getUpdates);
+        register("sendMessage", this::sendMessage);
+        register("answerCallbackQuery", this::answerCallbackQuery);
+        register("getChat", this::getChat);
+    }
+
+    private void register(String name, Method method) {
+        methods.put(name.toLowerCase(Locale.ROOT), method);
+    }
+
+    /** @throws ApiError 404 "Not Found" for an unknown method, or the method's own error */
+    Result invoke(FakeBot bot, String method, Params params) {
+        Method m = methods.get(method.toLowerCase(Locale.ROOT));
+        if (m == null) {
+            throw ApiError.notFound();
+        }
+        return m.call(bot, params);
+    }
+
+    /** Performs a call a webhook answered with; like Telegram, its outcome is not reported anywhere. */
+    void performWebhookReply(FakeBot bot, JsonNode reply) {
+        if (bot == null || !reply.isObject()) {
+            return;
+        }
+        try {
+            invoke(bot, reply.get("method").asText(), new Params(((ObjectNode) reply).deepCopy(), json()));
+        } catch (ApiError ignored) {
+            // Telegram drops failures of webhook replies silently too
+        }
+    }
+
+    private ObjectMapper json() {
+        return telegram.json();
+    }
+
+    // ================================================================ bot and webhook
+
+    private Result getMe(FakeBot bot, Params params) {
+        return Result.of(TelegramJson.botUser(bot)
+                .put("can_join_groups", true)
+                .put("can_read_all_group_messages", false)
+                .put("supports_inline_queries", false)
+                .put("can_connect_to_business", false)
+                .put("has_main_web_app", false));
+    }
+
+    private Result setWebhook(FakeBot bot, Params params) {
+        String url = params.string("url");
+        if (url == null || url.isBlank()) {
+            // An empty URL removes the webhook, as on Telegram.
+            return new Result(BooleanNode.TRUE, bot.updates().deleteWebhook(params.bool("drop_pending_updates")));
+        }
+        URI uri;
+        try {
+            uri = URI.create(url.strip());
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("bad webhook: invalid URL");
+        }
+        // Telegram demands HTTPS on ports 443, 80, 88 or 8443; the fake also takes local plain-http URLs.
+        if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
+            throw ApiError.badRequest("bad webhook: An HTTPS URL must be provided for webhook");
+        }
+        String secret = params.string("secret_token");
+        if (secret != null && !SECRET_TOKEN.matcher(secret).matches()) {
+            throw ApiError.badRequest("secret token contains unallowed characters");
+        }
+        int maxConnections = (int) Math.max(1, Math.min(100, params.longValue("max_connections", 40)));
+        String description = bot.updates().setWebhook(
+                new UpdateQueue.Webhook(uri, secret, maxConnections),
+                params.stringList("allowed_updates"),
+                params.bool("drop_pending_updates"));
+        return new Result(BooleanNode.TRUE, description);
+    }
+
+    private Result deleteWebhook(FakeBot bot, Params params) {
+        return new Result(BooleanNode.TRUE, bot.updates().deleteWebhook(params.bool("drop_pending_updates")));
+    }
+
+    private Result getWebhookInfo(FakeBot bot, Params params) {
+        return Result.of(bot.updates().webhookInfo());
+    }
+
+    private Result getUpdates(FakeBot bot, Params params) {
+        long offset = params.longValue("offset", 0);
+        int limit = (int) Math.max(1, Math.min(100, params.longValue("limit", 100)));
+        int timeout = (int) Math.max(0, Math.min(Integer.MAX_VALUE, params.longValue("timeout", 0)));
+        List<ObjectNode> updates = bot.updates().getUpdates(offset, limit, timeout, params.stringList("allowed_updates"));
+        ArrayNode result = json().createArrayNode();
+        updates.forEach(result::add);
+        return Result.of(result);
+    }
+
+    // ================================================================ messages
+
+    private Result sendMessage(FakeBot bot, Params params) {
+        Chat chat = chatToSendTo(bot, params);
+        String text = params.string("text");
+        String parseMode = params.string("parse_mode");
+        if (parseMode != null && parseMode.isBlank()) {
+            parseMode = null;
+        }
+        if (text == null) {
+            throw ApiError.badRequest("message text is empty");
+        }
+        String visible = TelegramJson.visibleText(text, parseMode);
+        if (visible.isBlank()) {
+            throw ApiError.badRequest("message text is empty");
+        }
+        if (visible.length() > MAX_TEXT_LENGTH) {
+            throw ApiError.badRequest("message is too long");
+        }
+        Long threadId = params.longValue("message_thread_id");
+        boolean inTopic = threadId != null && chat.group() != null && chat.group().isForum();
+        if (inTopic && !chat.group().hasTopic(threadId)) {
+            throw ApiError.badRequest("message thread not found");
+        }
+        JsonNode replyMarkup = null;
+        if (params.raw("reply_markup") != null) {
+            replyMarkup = params.structure("reply_markup");
+            if (replyMarkup == null || !replyMarkup.isObject()) {
+                throw ApiError.badRequest("can't parse reply keyboard markup JSON object");
+            }
+        }
+        int retryAfter = bot.rateLimiter().acquire(chat.id(), chat.group() != null);
+        if (retryAfter > 0) {
+            throw ApiError.tooManyRequests(retryAfter);
+        }
+
+        Instant now = Instant.now();
+        long messageId = telegram.nextMessageId(bot, chat.id());
+        ObjectNode message = json().createObjectNode().put("message_id", messageId);
+        if (inTopic) {
+            message.put("message_thread_id", threadId);
+        }
+        message.set("from", TelegramJson.botUser(bot));
+        message.set("chat", chat.json());
+        message.put("date", now.getEpochSecond());
+        if (inTopic) {
+            message.put("is_topic_message", true);
+        }
+        message.put("text", visible);
+        ArrayNode entities = parseMode == null ? TelegramJson.detectEntities(visible) : null;
+        if (entities != null) {
+            message.set("entities", entities);
+        }
+        if (replyMarkup != null && replyMarkup.has("inline_keyboard")) {
+            message.set("reply_markup", replyMarkup.deepCopy()); // Telegram echoes only inline keyboards
+        }
+        telegram.recordSent(new OutgoingMessage(bot.id(), chat.id(), messageId, inTopic ? threadId : null, text,
+                parseMode, replyMarkup, now, params.asJson(), message.deepCopy()));
+        return Result.of(message);
+    }
+
+    private Result answerCallbackQuery(FakeBot bot, Params params) {
+        String queryId = params.string("callback_query_id");
+        if (queryId == null || !bot.answerCallbackQuery(queryId, params.string("text"), params.bool("show_alert"),
+                params.string("url"))) {
+            throw ApiError.badRequest("query is too old and response timeout expired or query ID is invalid");
+        }
+        return Result.of(BooleanNode.TRUE);
+    }
+
+    private Result getChat(FakeBot bot, Params params) {
+        Chat chat = resolveChat(params);
+        if (chat.user() != null) {
+            if (!bot.hasStarted(chat.user()) && !bot.isBlockedBy(chat.user())) {
+                throw ApiError.badRequest("chat not found");
+            }
+        } else {
+            FakeGroup group = chat.group();
+            if (group.migratedToChatId() != null) {
+                throw ApiError.migrated(group.migratedToChatId());
+            }
+            if (!bot.isMemberOf(group) && group.username() == null) {
+                throw ApiError.badRequest("chat not found");
+            }
+        }
+        return Result.of(chat.json().put("accent_color_id", 0).put("max_reaction_count", 11));
+    }
+
+    // ================================================================ chat resolution
+
+    /** A resolved {@code chat_id}: a user's private chat, or a group/supergroup/channel. */
+    private record Chat(long id, FakeUser user, FakeGroup group) {
+        ObjectNode json() {
+            return user != null ? TelegramJson.privateChat(user) : TelegramJson.groupChat(group);
+        }
+    }
+
+    private Chat resolveChat(Params params) {
+        String raw = params.string("chat_id");
+        if (raw == null || raw.isBlank()) {
+            throw ApiError.badRequest("chat_id is empty");
+        }
+        raw = raw.strip();
+        if (raw.startsWith("@")) {
+            // Only public groups and channels are addressable by username.
+            FakeGroup group = telegram.groupByUsername(raw);
+            if (group == null) {
+                throw ApiError.badRequest("chat not found");
+            }
+            return new Chat(group.id(), null, group);
+        }
+        long id;
+        try {
+            id = Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("chat not found");
+        }
+        if (id > 0) {
+            if (telegram.isBot(id)) {
+                throw ApiError.forbidden("bot can't send messages to bots");
+            }
+            FakeUser user = telegram.user(id);
+            if (user == null) {
+                throw ApiError.badRequest("chat not found");
+            }
+            return new Chat(id, user, null);
+        }
+        FakeGroup group = telegram.group(id);
+        if (group == null) {
+            throw ApiError.badRequest("chat not found");
+        }
+        return new Chat(id, null, group);
+    }
+
+    /** Resolves {@code chat_id} and checks that this bot may post there. */
+    private Chat chatToSendTo(FakeBot bot, Params params) {
+        Chat chat = resolveChat(params);
+        if (chat.user() != null) {
+            FakeUser user = chat.user();
+            if (telegram.isDeactivated(user)) {
+                throw ApiError.forbidden("user is deactivated");
+            }
+            if (bot.isBlockedBy(user)) {
+                throw ApiError.forbidden("bot was blocked by the user");
+            }
+            if (!bot.hasStarted(user)) {
+                throw ApiError.forbidden("bot can't initiate conversation with a user");
+            }
+            return chat;
+        }
+        FakeGroup group = chat.group();
+        if (group.migratedToChatId() != null) {
+            throw ApiError.migrated(group.migratedToChatId());
+        }
+        if (bot.isKickedFrom(group)) {
+            throw ApiError.forbidden("bot was kicked from the " + group.type().json() + " chat");
+        }
+        if (!bot.isMemberOf(group)) {
+            throw ApiError.forbidden("bot is not a member of the " + group.type().json() + " chat");
+        }
+        return chat;
+    }
+}

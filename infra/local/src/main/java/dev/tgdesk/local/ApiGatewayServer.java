@@ -1,0 +1,149 @@
+package dev.tgdesk.local;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.tgdesk.emulators.apigateway.HttpApiEvents;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+/**
+ * The local stand-in for API Gateway: HTTP API routes turned into payload-2.0 events for the real
+ * handlers, and Lambda's Invoke API ({@code POST /2015-03-31/functions/{name}/invocations}, as
+ * {@code sam local start-lambda} offers) so the sample events in {@code events/} can be invoked as-is.
+ */
+final class ApiGatewayServer implements AutoCloseable {
+
+    /** API Gateway HTTP APIs accept request bodies up to 10 MB. */
+    static final int MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+    record Route(String method, String path, String functionName) {
+        String routeKey() {
+            return method + " " + path;
+        }
+    }
+
+    private final HttpServer server;
+    private final HttpApiEvents events = new HttpApiEvents();
+    private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, RequestStreamHandler> functions = new LinkedHashMap<>();
+    private final List<Route> routes;
+
+    ApiGatewayServer(String host, int port, List<Route> routes, Map<String, RequestStreamHandler> functions) throws IOException {
+        this.routes = routes;
+        this.functions.putAll(functions);
+        this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
+        server.setExecutor(Executors.newFixedThreadPool(16));
+        server.createContext("/", this::dispatch);
+        server.start();
+    }
+
+    /** Extra local-only endpoints (not part of the deployed API), e.g. the Telegram simulator. */
+    void addContext(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void dispatch(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+            String path = exchange.getRequestURI().getRawPath();
+            byte[] body = exchange.getRequestBody().readNBytes(MAX_PAYLOAD_BYTES + 1);
+            if (body.length > MAX_PAYLOAD_BYTES) {
+                send(exchange, 413, "{\"message\":\"Request Entity Too Large\"}");
+                return;
+            }
+            if (method.equals("POST") && path.startsWith("/2015-03-31/functions/") && path.endsWith("/invocations")) {
+                String name = path.substring("/2015-03-31/functions/".length(), path.length() - "/invocations".length());
+                invokeApi(exchange, name, body);
+                return;
+            }
+            for (Route route : routes) {
+                if (route.method().equals(method) && route.path().equals(path)) {
+                    httpApi(exchange, route, body);
+                    return;
+                }
+            }
+            // what API Gateway answers for a route that does not exist
+            send(exchange, 404, "{\"message\":\"Not Found\"}");
+        } catch (RuntimeException e) {
+            System.err.println("local API Gateway: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private void httpApi(HttpExchange exchange, Route route, byte[] body) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
+        var event = events.request(route.method(), route.routeKey(), route.path(), exchange.getRequestURI().getRawQuery(),
+                headers, body, exchange.getRemoteAddress().getAddress().getHostAddress());
+        byte[] output;
+        try {
+            output = invoke(route.functionName(), json.writeValueAsBytes(event));
+        } catch (RuntimeException | IOException e) {
+            // a function error: API Gateway answers 500 with this body
+            send(exchange, 500, "{\"message\":\"Internal Server Error\"}");
+            return;
+        }
+        HttpApiEvents.HttpResponse response = events.response(output);
+        response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        send(exchange, response.status(), response.body());
+    }
+
+    private void invokeApi(HttpExchange exchange, String name, byte[] payload) throws IOException {
+        if (!functions.containsKey(name)) {
+            exchange.getResponseHeaders().set("x-amzn-ErrorType", "ResourceNotFoundException");
+            send(exchange, 404, "{\"Type\":\"User\",\"message\":\"Function not found: " + name.replace("\"", "") + "\"}");
+            return;
+        }
+        try {
+            byte[] output = invoke(name, payload);
+            exchange.getResponseHeaders().set("X-Amz-Executed-Version", "$LATEST");
+            send(exchange, 200, output);
+        } catch (RuntimeException | IOException e) {
+            // Lambda reports an unhandled function error with 200 and this header
+            exchange.getResponseHeaders().set("X-Amz-Function-Error", "Unhandled");
+            send(exchange, 200, "{\"errorMessage\":\"" + e.getClass().getSimpleName() + "\",\"errorType\":\""
+                    + e.getClass().getName() + "\"}");
+        }
+    }
+
+    private byte[] invoke(String functionName, byte[] event) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        functions.get(functionName).handleRequest(new ByteArrayInputStream(event), out, null);
+        return out.toByteArray();
+    }
+
+    private static void send(HttpExchange exchange, int status, String body) throws IOException {
+        send(exchange, status, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+        if (!exchange.getResponseHeaders().containsKey("content-type"))
+            exchange.getResponseHeaders().set("content-type", "application/json");
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream os = exchange.getResponseBody()) {
+                os.write(body);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
