@@ -11,22 +11,38 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Counts AWS SDK calls per "Service.Operation" (e.g. {@code DynamoDb.TransactWriteItems}), once per
- * API call whatever the SDK retried. Tests and benchmarks attach it to clients as an interceptor.
+ * Counts AWS SDK calls per "Service.Operation" (e.g. {@code DynamoDb.TransactWriteItems}): {@link #calls}
+ * once per API call whatever the SDK retried, {@link #attempts} once per HTTP request sent (retries
+ * included). Tests and benchmarks attach it to clients as an interceptor.
  */
 public final class AwsCallCounter implements ExecutionInterceptor {
 
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        increment(calls, attributes);
+    }
+
+    @Override
+    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+        increment(attempts, attributes);
+    }
+
+    private static void increment(Map<String, AtomicInteger> counts, ExecutionAttributes attributes) {
         String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-        calls.computeIfAbsent(service + "." + operation, k -> new AtomicInteger()).incrementAndGet();
+        counts.computeIfAbsent(service + "." + operation, k -> new AtomicInteger()).incrementAndGet();
     }
 
     public int calls(String serviceDotOperation) {
         AtomicInteger n = calls.get(serviceDotOperation);
+        return n == null ? 0 : n.get();
+    }
+
+    public int attempts(String serviceDotOperation) {
+        AtomicInteger n = attempts.get(serviceDotOperation);
         return n == null ? 0 : n.get();
     }
 
@@ -44,5 +60,6 @@ public final class AwsCallCounter implements ExecutionInterceptor {
 
     public void reset() {
         calls.clear();
+        attempts.clear();
     }
 }

@@ -1,5 +1,7 @@
 package dev.tgdesk.emulators.aws;
 
+import dev.tgdesk.emulators.AwsCallCounter;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -43,7 +45,7 @@ class LocalAwsOutageTest {
         LocalResources before = TemplateResources.create(aws, PREFIX);
         String table = before.tableName("DataTable");
         URI endpoint = aws.dynamoDbEndpoint();
-        CallCounter counter = new CallCounter();
+        AwsCallCounter counter = new AwsCallCounter();
         try (DynamoDbClient dynamoDb = withAttempts(aws.dynamoDbBuilder(counter), 2).build()) {
             put(dynamoDb, table);
 
@@ -56,8 +58,8 @@ class LocalAwsOutageTest {
                 aws.startDynamoDb();
             }
             assertEquals(endpoint, aws.dynamoDbEndpoint());
-            assertEquals(2, counter.calls("PutItem"));
-            assertEquals(1 + 2, counter.attempts("PutItem"), "the failed call was retried once");
+            assertEquals(2, counter.calls("DynamoDb.PutItem"));
+            assertEquals(1 + 2, counter.attempts("DynamoDb.PutItem"), "the failed call was retried once");
 
             // The restarted emulator is empty until the template's resources are created again.
             assertThrows(ResourceNotFoundException.class, () -> put(dynamoDb, table));

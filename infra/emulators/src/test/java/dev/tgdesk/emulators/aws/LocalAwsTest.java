@@ -1,5 +1,7 @@
 package dev.tgdesk.emulators.aws;
 
+import dev.tgdesk.emulators.AwsCallCounter;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -152,14 +154,14 @@ class LocalAwsTest {
 
     @Test
     void fifoKeepsPerGroupOrderAndDropsDuplicates() {
-        CallCounter counter = new CallCounter();
+        AwsCallCounter counter = new AwsCallCounter();
         String queue = resources.queueUrl("InboundQueue");
         try (SqsClient counted = aws.sqs(counter)) {
             send(counted, queue, "chat-1", "u1", "first");
             send(counted, queue, "chat-2", "u2", "other chat");
             send(counted, queue, "chat-1", "u1", "first again"); // same dedup id within 5 min: dropped
             send(counted, queue, "chat-1", "u3", "second");
-            assertEquals(4, counter.calls("SendMessage"));
+            assertEquals(4, counter.calls("Sqs.SendMessage"));
         }
 
         List<Message> received = receiveAll(queue, 3);
