@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
@@ -35,6 +36,7 @@ final class ApiGatewayServer implements AutoCloseable {
     }
 
     private final HttpServer server;
+    private final ExecutorService executor;
     private final HttpApiEvents events = new HttpApiEvents();
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, RequestStreamHandler> functions = new LinkedHashMap<>();
@@ -44,7 +46,8 @@ final class ApiGatewayServer implements AutoCloseable {
         this.routes = routes;
         this.functions.putAll(functions);
         this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
-        server.setExecutor(Executors.newFixedThreadPool(16));
+        this.executor = Executors.newFixedThreadPool(16);
+        server.setExecutor(executor);
         server.createContext("/", this::dispatch);
         server.start();
     }
@@ -88,11 +91,14 @@ final class ApiGatewayServer implements AutoCloseable {
     private void httpApi(HttpExchange exchange, Route route, byte[] body) throws IOException {
         Map<String, String> headers = new LinkedHashMap<>();
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
-        var event = events.request(route.method(), route.routeKey(), route.path(), exchange.getRequestURI().getRawQuery(),
-                headers, body, exchange.getRemoteAddress().getAddress().getHostAddress());
+        byte[] event = recordedEventFor(route, body);
+        if (event == null) {
+            event = json.writeValueAsBytes(events.request(route.method(), route.routeKey(), route.path(),
+                    exchange.getRequestURI().getRawQuery(), headers, body, exchange.getRemoteAddress().getAddress().getHostAddress()));
+        }
         byte[] output;
         try {
-            output = invoke(route.functionName(), json.writeValueAsBytes(event));
+            output = invoke(route.functionName(), event);
         } catch (RuntimeException | IOException e) {
             // a function error: API Gateway answers 500 with this body
             send(exchange, 500, "{\"message\":\"Internal Server Error\"}");
@@ -101,6 +107,24 @@ final class ApiGatewayServer implements AutoCloseable {
         HttpApiEvents.HttpResponse response = events.response(output);
         response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
         send(exchange, response.status(), response.body());
+    }
+
+    /**
+     * Local-only convenience: a body that is itself a recorded API Gateway event for this route (like
+     * the files in {@code events/}) is handed to the function as that event, headers and all, so
+     * {@code curl --data-binary @events/webhook-text.json …/telegram/webhook} replays it. Anything
+     * else — every real Telegram update — is wrapped into a new event as API Gateway would.
+     */
+    private byte[] recordedEventFor(Route route, byte[] body) {
+        if (body.length == 0 || body[0] != '{') return null;
+        try {
+            var node = json.readTree(body);
+            boolean recorded = "2.0".equals(node.path("version").asText()) && node.has("requestContext")
+                    && route.routeKey().equals(node.path("routeKey").asText());
+            return recorded ? body : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private void invokeApi(HttpExchange exchange, String name, byte[] payload) throws IOException {
@@ -145,5 +169,6 @@ final class ApiGatewayServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }

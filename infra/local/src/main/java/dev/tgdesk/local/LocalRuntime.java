@@ -1,0 +1,327 @@
+package dev.tgdesk.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.tgdesk.domain.Json;
+import dev.tgdesk.domain.UpdateParser;
+import dev.tgdesk.emulators.aws.LocalAws;
+import dev.tgdesk.emulators.aws.LocalResources;
+import dev.tgdesk.emulators.aws.TemplateResources;
+import dev.tgdesk.emulators.telegram.FakeBot;
+import dev.tgdesk.emulators.telegram.FakeTelegram;
+import dev.tgdesk.emulators.telegram.FakeUser;
+import dev.tgdesk.inbox.UpdateIngest;
+import dev.tgdesk.inbox.WebhookEndpoint;
+import dev.tgdesk.observability.EmfMetrics;
+import dev.tgdesk.queue.SqsInboundQueue;
+import dev.tgdesk.storage.DynamoInboxStore;
+import dev.tgdesk.telegram.SetWebhookRequest;
+import dev.tgdesk.telegram.TelegramClient;
+import dev.tgdesk.webhook.WebhookHandler;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The whole backend on this machine, started and stopped in-process: the template's table and queues on
+ * emulators, the real webhook Lambda handler behind a local API Gateway (HTTP API payload 2.0 plus Lambda's
+ * Invoke API), and Telegram either polled with getUpdates ({@link LocalConfig#pollsTelegram() a token}) or
+ * simulated by the in-repo {@link FakeTelegram} (no token), which then calls our webhook like Telegram would.
+ *
+ * <pre>{@code
+ * try (LocalRuntime local = LocalRuntime.start(LocalConfig.defaults().withPort(0), LocalAws.shared())) {
+ *     FakeUser ann = local.fakeTelegram().addUser("Ann", "ann");
+ *     local.fakeBot().userSends(ann, "hi");            // delivered to local.webhookUrl() with the secret
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} stops everything this runtime started, in reverse order; a {@link LocalAws} passed to
+ * {@link #start(LocalConfig, LocalAws)} is left running (and its tables and queues keep their data), so
+ * another runtime can be started on the same emulators.
+ */
+public final class LocalRuntime implements AutoCloseable {
+
+    public static final String WEBHOOK_PATH = "/telegram/webhook";
+    public static final String WEBHOOK_FUNCTION = "WebhookFunction";
+    public static final String SIMULATE_PATH = "/local/simulate";
+
+    private final LocalConfig config;
+    private final LocalAws aws;
+    private final String tableName;
+    private final String queueUrl;
+    private final FakeTelegram fakeTelegram;
+    private final FakeBot fakeBot;
+    private final URI telegramApiUrl;
+    private final String botId;
+    private final ApiGatewayServer api;
+    private final TelegramPoller poller;
+    /** What to stop on close, last started first. */
+    private final Deque<AutoCloseable> resources;
+    private boolean closed;
+
+    private LocalRuntime(LocalConfig config, LocalAws aws, String tableName, String queueUrl, FakeTelegram fakeTelegram,
+                         FakeBot fakeBot, URI telegramApiUrl, String botId, ApiGatewayServer api, TelegramPoller poller,
+                         Deque<AutoCloseable> resources) {
+        this.config = config;
+        this.aws = aws;
+        this.tableName = tableName;
+        this.queueUrl = queueUrl;
+        this.fakeTelegram = fakeTelegram;
+        this.fakeBot = fakeBot;
+        this.telegramApiUrl = telegramApiUrl;
+        this.botId = botId;
+        this.api = api;
+        this.poller = poller;
+        this.resources = resources;
+    }
+
+    /** Starts its own AWS emulators ({@link LocalAws#start()}: mode from the environment) and stops them on close. */
+    public static LocalRuntime start(LocalConfig config) {
+        LocalAws aws = LocalAws.start();
+        try {
+            return start(config, aws, true);
+        } catch (RuntimeException | Error e) {
+            aws.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Runs on emulators that are already up (e.g. {@link LocalAws#shared()}), creating the template's table
+     * and queue there if missing; {@link #close()} leaves them running.
+     */
+    public static LocalRuntime start(LocalConfig config, LocalAws aws) {
+        return start(config, aws, false);
+    }
+
+    private static LocalRuntime start(LocalConfig config, LocalAws aws, boolean ownsAws) {
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        if (ownsAws) {
+            started.push(aws);
+        }
+        try {
+            return assemble(config, aws, started);
+        } catch (RuntimeException | Error e) {
+            closeAll(started, e);
+            throw e;
+        } catch (IOException e) {
+            closeAll(started, e);
+            throw new java.io.UncheckedIOException("cannot start the local API Gateway on port " + config.port(), e);
+        }
+    }
+
+    private static LocalRuntime assemble(LocalConfig config, LocalAws aws, Deque<AutoCloseable> started) throws IOException {
+        ObjectMapper json = Json.mapper();
+        String secret = config.webhookSecret();
+
+        LocalResources resources = TemplateResources.create(aws, config.resourcePrefix());
+        String table = resources.tableName("DataTable");
+        String queueUrl = resources.queueUrl("InboundQueue");
+
+        FakeTelegram fake = null;
+        FakeBot fakeBot = null;
+        URI telegramApi;
+        String token;
+        if (!config.pollsTelegram()) {
+            fake = new FakeTelegram(FakeTelegram.Options.defaults().withPort(config.fakeTelegramPort())).start();
+            started.push(fake);
+            fakeBot = fake.addBot(FakeTelegram.DEFAULT_TOKEN, FakeTelegram.DEFAULT_BOT_USERNAME);
+            token = FakeTelegram.DEFAULT_TOKEN;
+            telegramApi = fake.baseUrl();
+        } else {
+            token = config.telegramToken();
+            telegramApi = config.telegramApiUrl();
+        }
+        HttpClient telegramHttp = HttpClient.newHttpClient();
+        started.push(telegramHttp::shutdownNow);
+        TelegramClient telegram = new TelegramClient(telegramHttp, json, telegramApi, token);
+        String botId = Long.toString(telegram.botId());
+
+        DynamoDbClient dynamoDb = aws.dynamoDb();
+        started.push(dynamoDb);
+        SqsClient sqs = aws.sqs();
+        started.push(sqs);
+        var store = new DynamoInboxStore(dynamoDb, table, json);
+        var queue = new SqsInboundQueue(sqs, queueUrl, json);
+        var webhook = new WebhookHandler(new WebhookEndpoint(botId, secret, json, new UpdateIngest(store, queue, json),
+                EmfMetrics.forFunction("webhook")));
+
+        ApiGatewayServer api = new ApiGatewayServer("127.0.0.1", config.port(),
+                List.of(new ApiGatewayServer.Route("POST", WEBHOOK_PATH, WEBHOOK_FUNCTION)),
+                Map.of(WEBHOOK_FUNCTION, webhook));
+        started.push(api);
+        URI webhookUrl = URI.create("http://127.0.0.1:" + api.port() + WEBHOOK_PATH);
+        List<String> allowed = List.copyOf(new TreeSet<>(UpdateParser.HANDLED_KINDS));
+
+        TelegramPoller poller = null;
+        if (fake != null) {
+            // like a deployment: Telegram (here the fake) calls our webhook with the secret
+            telegram.setWebhook(SetWebhookRequest.of(webhookUrl.toString(), secret).withAllowedUpdates(allowed));
+            api.addContext(SIMULATE_PATH, simulator(fake, fakeBot, json));
+        } else {
+            poller = new TelegramPoller(telegram, webhookUrl, secret, allowed,
+                    config.stateDir().resolve("telegram-offset-" + botId));
+            started.push(poller::stop);
+            poller.start();
+        }
+        return new LocalRuntime(config, aws, table, queueUrl, fake, fakeBot, telegramApi, botId, api, poller, started);
+    }
+
+    // ---------------------------------------------------------------- what is running where
+
+    public LocalConfig config() {
+        return config;
+    }
+
+    /** The port of the local API Gateway and Lambda Invoke API (the chosen one when configured with 0). */
+    public int apiPort() {
+        return api.port();
+    }
+
+    /** {@code http://127.0.0.1:<port>}: the HTTP API, and the endpoint for {@code aws lambda invoke --endpoint-url}. */
+    public URI apiUrl() {
+        return URI.create("http://127.0.0.1:" + apiPort());
+    }
+
+    /** {@code POST} Telegram updates here with the {@code X-Telegram-Bot-Api-Secret-Token} header. */
+    public URI webhookUrl() {
+        return URI.create("http://127.0.0.1:" + apiPort() + WEBHOOK_PATH);
+    }
+
+    public String webhookSecret() {
+        return config.webhookSecret();
+    }
+
+    public LocalAws aws() {
+        return aws;
+    }
+
+    public String tableName() {
+        return tableName;
+    }
+
+    public String queueUrl() {
+        return queueUrl;
+    }
+
+    /** The simulated Telegram, or null when polling a Bot API with a token. */
+    public FakeTelegram fakeTelegram() {
+        return fakeTelegram;
+    }
+
+    /** The simulated bot, or null when polling a Bot API with a token. */
+    public FakeBot fakeBot() {
+        return fakeBot;
+    }
+
+    /** The numeric bot id (the token's prefix): the first part of every stored key. */
+    public String botId() {
+        return botId;
+    }
+
+    /** The Bot API this runtime talks to: the fake's URL, or the configured one when polling. */
+    public URI telegramApiUrl() {
+        return telegramApiUrl;
+    }
+
+    public boolean pollsTelegram() {
+        return poller != null;
+    }
+
+    /** Where the next getUpdates offset is saved, or null with the fake Telegram (no polling). */
+    public Path offsetFile() {
+        return poller == null ? null : poller.offsetFile();
+    }
+
+    /** The poller, for tests in this package; null with the fake Telegram. */
+    TelegramPoller poller() {
+        return poller;
+    }
+
+    // ---------------------------------------------------------------- stopping
+
+    /** Stops the poller, the API, the fake Telegram and clients, and the emulators if this runtime started them. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException failure = closeAll(resources, null);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Closes everything, newest first; returns the first failure (added to {@code primary} if there is one). */
+    private static RuntimeException closeAll(Deque<AutoCloseable> resources, Throwable primary) {
+        RuntimeException failure = null;
+        while (!resources.isEmpty()) {
+            try {
+                resources.pop().close();
+            } catch (Exception e) {
+                if (primary != null) {
+                    primary.addSuppressed(e);
+                } else if (failure == null) {
+                    failure = e instanceof RuntimeException r ? r : new IllegalStateException("stopping the local runtime", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        return failure;
+    }
+
+    @Override
+    public String toString() {
+        return "LocalRuntime[api=" + apiUrl() + ", " + aws + ", table=" + tableName + ", bot=" + botId
+                + (pollsTelegram() ? ", polling " + telegramApiUrl : ", fake Telegram " + telegramApiUrl) + "]";
+    }
+
+    // ---------------------------------------------------------------- the Telegram simulator endpoint
+
+    /** {@code POST /local/simulate}: a simulated user writes to the bot, delivered through the fake's webhook. */
+    private static HttpHandler simulator(FakeTelegram fake, FakeBot bot, ObjectMapper json) {
+        return (HttpExchange exchange) -> {
+            try (exchange) {
+                if (!exchange.getRequestMethod().equalsIgnoreCase("POST")) {
+                    exchange.sendResponseHeaders(405, -1);
+                    return;
+                }
+                byte[] body;
+                int status;
+                try {
+                    JsonNode req = json.readTree(exchange.getRequestBody());
+                    String firstName = req.path("first_name").asText("Guest");
+                    String username = req.hasNonNull("username") ? req.get("username").asText() : null;
+                    FakeUser user = req.hasNonNull("user_id") && fake.user(req.get("user_id").asLong()) != null
+                            ? fake.user(req.get("user_id").asLong())
+                            : fake.addUser(firstName, username);
+                    String text = req.path("text").asText("/start");
+                    JsonNode update = text.startsWith("/start") ? bot.userStarts(user, text.length() > 7 ? text.substring(7) : null)
+                            : bot.userSends(user, text);
+                    body = json.writeValueAsBytes(Map.of("user_id", user.id(), "update", update));
+                    status = 200;
+                } catch (IOException | RuntimeException e) {
+                    body = ("{\"error\":\"" + e.getClass().getSimpleName() + "\"}").getBytes(StandardCharsets.UTF_8);
+                    status = 400;
+                }
+                exchange.getResponseHeaders().set("content-type", "application/json");
+                exchange.sendResponseHeaders(status, body.length);
+                exchange.getResponseBody().write(body);
+            }
+        };
+    }
+}
