@@ -47,8 +47,8 @@ public final class LocalRunner {
         out.println();
         out.println("Try:  aws lambda invoke --endpoint-url http://127.0.0.1:" + port
                 + " --function-name " + LocalRuntime.WEBHOOK_FUNCTION
-                + " --cli-binary-format raw-in-base64-out --payload file://events/webhook-start.json /dev/stdout");
-        out.println("Read: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=" + aws.region().id()
+                + " --payload fileb://events/webhook-start.json /dev/stdout");
+        out.println("Read: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=" + aws.region().id()
                 + " aws dynamodb scan --endpoint-url " + aws.dynamoDbEndpoint() + " --table-name " + local.tableName());
         out.println("Ctrl-C stops everything (emulator data lives in memory).");
     }
