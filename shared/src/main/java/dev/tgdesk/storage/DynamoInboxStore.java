@@ -33,8 +33,8 @@ public final class DynamoInboxStore implements InboxStore {
 
     /** Update markers outlive Telegram's redelivery window (24 h) and its week-long update_id memory. */
     static final Duration UPDATE_MARKER_TTL = Duration.ofDays(8);
-    /** DynamoDB items are at most 400 KB; raw unsupported updates above this are cut (and say so). */
-    static final int MAX_RAW_CHARS = 300_000;
+    /** DynamoDB items are at most 400 KB; raw unsupported updates above this many UTF-8 bytes are cut (and say so). */
+    static final int MAX_RAW_BYTES = 300_000;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -111,8 +111,9 @@ public final class DynamoInboxStore implements InboxStore {
         item.put("outcome", s("unsupported"));
         item.put("kind", s(kind));
         item.put("reason", s(reason));
-        boolean cut = rawJson.length() > MAX_RAW_CHARS;
-        item.put("raw", s(cut ? rawJson.substring(0, MAX_RAW_CHARS) : rawJson));
+        String raw = utf8Prefix(rawJson, MAX_RAW_BYTES);
+        boolean cut = raw.length() < rawJson.length();
+        item.put("raw", s(raw));
         if (cut) item.put("rawTruncated", AttributeValue.fromBool(true));
         item.put("receivedAt", n(receivedAt));
         item.put("ttl", n(receivedAt / 1000 + UPDATE_MARKER_TTL.toSeconds()));
@@ -343,6 +344,20 @@ public final class DynamoInboxStore implements InboxStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
         }
+    }
+
+    /** The longest prefix of {@code text} whose UTF-8 encoding fits in {@code maxBytes}, never splitting a character. */
+    static String utf8Prefix(String text, int maxBytes) {
+        if (text.length() * 3L <= maxBytes) return text;
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            int cp = text.codePointAt(i);
+            int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes + size > maxBytes) return text.substring(0, i);
+            bytes += size;
+            if (Character.isSupplementaryCodePoint(cp)) i++;
+        }
+        return text;
     }
 
     static Map<String, AttributeValue> key(String pk, String sk) {

@@ -314,6 +314,17 @@ class WebhookIntegrationTest {
         assertEquals(0, drain(0).size());
     }
 
+    @Test
+    void hugeUnknownUpdateUnderTheLimitIsKeptCutToFitAnItem() {
+        long updateId = IDS.incrementAndGet();
+        String body = "{\"update_id\":" + updateId + ",\"future_kind\":{\"blob\":\"" + "ж".repeat(400_000) + "\"}}";
+        assertTrue(body.getBytes(StandardCharsets.UTF_8).length < WebhookEndpoint.MAX_BODY_BYTES);
+        assertEquals(200, invoke(body.getBytes(StandardCharsets.UTF_8), SECRET).status());
+        Map<String, AttributeValue> marker = item(Keys.update(BOT_ID, updateId), Keys.UPDATE_SK);
+        assertEquals(Boolean.TRUE, marker.get("rawTruncated").bool());
+        assertTrue(marker.get("raw").s().getBytes(StandardCharsets.UTF_8).length <= 300_000);
+    }
+
     // ---- edits, membership, group migration ----------------------------------------------------------
 
     @Test
