@@ -6,5 +6,6 @@ cd "$(dirname "$0")/.."
 JAVA_HOME=$(sh infra/java-home.sh); export JAVA_HOME
 echo "== template: cfn-lint and SAM transform"
 python3 infra/check-template.py template.yaml
-echo "== build and test with $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
+java_version=$("$JAVA_HOME/bin/java" -version 2>&1)
+echo "== build and test with ${java_version%%$'\n'*}"
 mvn -B -ntp verify "$@"
