@@ -368,12 +368,8 @@ class WebhookIntegrationTest {
         post(Updates.message(IDS.incrementAndGet(), 1, Updates.group(oldId, "group", "Team"), member, "before"));
         String dialogId = item(Keys.chat(BOT_ID, oldId), Keys.CHAT_SK).get("activeDialogId").s();
 
-        ObjectNode migrateTo = Updates.message(IDS.incrementAndGet(), 2, Updates.group(oldId, "group", "Team"), member, null);
-        ((ObjectNode) migrateTo.get("message")).put("migrate_to_chat_id", newId);
-        post(migrateTo);
-        ObjectNode migrateFrom = Updates.message(IDS.incrementAndGet(), 1, Updates.group(newId, "supergroup", "Team"), member, null);
-        ((ObjectNode) migrateFrom.get("message")).put("migrate_from_chat_id", oldId);
-        post(migrateFrom);
+        post(migrateTo(oldId, newId, member));
+        post(migrateFrom(oldId, newId, member));
         post(Updates.message(IDS.incrementAndGet(), 2, Updates.group(newId, "supergroup", "Team"), member, "after"));
 
         Map<String, AttributeValue> oldChat = item(Keys.chat(BOT_ID, oldId), Keys.CHAT_SK);
@@ -393,18 +389,28 @@ class WebhookIntegrationTest {
         ObjectNode member = Updates.user(IDS.incrementAndGet(), "Member");
         post(Updates.message(IDS.incrementAndGet(), 1, Updates.group(oldId, "group", "Team"), member, "before"));
         String dialogId = item(Keys.chat(BOT_ID, oldId), Keys.CHAT_SK).get("activeDialogId").s();
-        ObjectNode migrateFrom = Updates.message(IDS.incrementAndGet(), 1, Updates.group(newId, "supergroup", "Team"), member, null);
-        ((ObjectNode) migrateFrom.get("message")).put("migrate_from_chat_id", oldId);
-        post(migrateFrom);
-        ObjectNode migrateTo = Updates.message(IDS.incrementAndGet(), 2, Updates.group(oldId, "group", "Team"), member, null);
-        ((ObjectNode) migrateTo.get("message")).put("migrate_to_chat_id", newId);
-        post(migrateTo);
+        post(migrateFrom(oldId, newId, member));
+        post(migrateTo(oldId, newId, member));
         assertEquals(dialogId, item(Keys.chat(BOT_ID, newId), Keys.CHAT_SK).get("activeDialogId").s());
         assertNull(item(Keys.chat(BOT_ID, oldId), Keys.CHAT_SK).get("activeDialogId"));
         assertEquals(Long.toString(newId), item(Keys.dialog(BOT_ID, dialogId), Keys.DIALOG_SK).get("chatId").n());
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------
+
+    /** The service message Telegram sends in the old group when it becomes a supergroup. */
+    static ObjectNode migrateTo(long oldId, long newId, ObjectNode member) {
+        ObjectNode update = Updates.message(IDS.incrementAndGet(), 2, Updates.group(oldId, "group", "Team"), member, null);
+        ((ObjectNode) update.get("message")).put("migrate_to_chat_id", newId);
+        return update;
+    }
+
+    /** … and the one it sends in the new supergroup. */
+    static ObjectNode migrateFrom(long oldId, long newId, ObjectNode member) {
+        ObjectNode update = Updates.message(IDS.incrementAndGet(), 1, Updates.group(newId, "supergroup", "Team"), member, null);
+        ((ObjectNode) update.get("message")).put("migrate_from_chat_id", oldId);
+        return update;
+    }
 
     HttpApiEvents.HttpResponse post(ObjectNode update) {
         return invoke(Updates.bytes(update), SECRET);
