@@ -17,6 +17,15 @@ public final class Json {
         return MAPPER;
     }
 
+    /** {@code value} as JSON text; our own records always serialise, so a failure is a bug, not input. */
+    public static String write(ObjectMapper json, Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
     public static ObjectMapper create() {
         return new ObjectMapper()
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

@@ -287,9 +287,4 @@ public final class UpdateParser {
             super(message, null, false, false);
         }
     }
-
-    /** An ObjectMapper configured the way every part of this project reads and writes JSON. */
-    public static ObjectMapper defaultMapper() {
-        return Json.mapper();
-    }
 }

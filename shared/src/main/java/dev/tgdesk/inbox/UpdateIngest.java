@@ -1,9 +1,9 @@
 package dev.tgdesk.inbox;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tgdesk.domain.CallbackQuery;
 import dev.tgdesk.domain.ChatMemberChange;
+import dev.tgdesk.domain.Json;
 import dev.tgdesk.domain.Message;
 import dev.tgdesk.domain.ServiceEvent;
 import dev.tgdesk.domain.TelegramChat;
@@ -46,6 +46,8 @@ public final class UpdateIngest {
     /**
      * Records and enqueues the update. Throws (so the webhook answers 5xx and Telegram retries) only when
      * storage or the queue fails; a retry then finds either nothing written or the update marked seen.
+     *
+     * @param rawJson the update as received; needed (and kept) only for {@link TelegramUpdate.Unsupported}
      */
     public IngestResult accept(String botId, TelegramUpdate update, String rawJson) {
         long now = clock.millis();
@@ -293,11 +295,7 @@ public final class UpdateIngest {
     }
 
     private String toJson(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
-        }
+        return Json.write(json, value);
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();

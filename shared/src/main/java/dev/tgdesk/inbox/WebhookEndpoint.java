@@ -62,7 +62,8 @@ public final class WebhookEndpoint {
             return new Response(400, error(bad.error()));
         }
         TelegramUpdate update = ((UpdateParser.Outcome.Parsed) outcome).update();
-        String raw = new String(body, StandardCharsets.UTF_8);
+        // the raw text is kept only for updates we don't act on; don't copy the body for the others
+        String raw = update instanceof TelegramUpdate.Unsupported ? new String(body, StandardCharsets.UTF_8) : null;
         IngestResult result = ingest.accept(botId, update, raw);
         metrics.count("UpdatesReceived");
         return switch (result) {

@@ -1,7 +1,7 @@
 package dev.tgdesk.queue;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tgdesk.domain.Json;
 import dev.tgdesk.inbox.InboundEnvelope;
 import dev.tgdesk.inbox.InboundQueue;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -20,12 +20,7 @@ public final class SqsInboundQueue implements InboundQueue {
 
     @Override
     public void publish(InboundEnvelope envelope) {
-        String body;
-        try {
-            body = json.writeValueAsString(envelope);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise envelope of update " + envelope.updateId(), e);
-        }
+        String body = Json.write(json, envelope);
         sqs.sendMessage(b -> b.queueUrl(queueUrl)
                 .messageBody(body)
                 .messageGroupId(envelope.messageGroupId())

@@ -3,6 +3,7 @@ package dev.tgdesk.storage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tgdesk.domain.DialogKind;
+import dev.tgdesk.domain.Json;
 import dev.tgdesk.domain.TelegramChat;
 import dev.tgdesk.domain.TelegramUser;
 import dev.tgdesk.inbox.ChatState;
@@ -210,9 +211,7 @@ public final class DynamoInboxStore implements InboxStore {
         if (c.lastDialogId() != null) e.set("lastDialogId", s(c.lastDialogId()));
         if (c.botStatus() != null) e.set("botStatus", s(c.botStatus()));
         if (c.migratedToChatId() != null) e.set("migratedToChatId", n(c.migratedToChatId()));
-        String condition = c.expectedVersion() < 0 ? "attribute_not_exists(pk)" : "#version = :expectedVersion";
-        if (c.expectedVersion() >= 0) e.value(":expectedVersion", n(c.expectedVersion()));
-        return e.update(table, key(Keys.chat(plan.botId(), chat.id()), Keys.CHAT_SK), condition);
+        return e.update(table, key(Keys.chat(plan.botId(), chat.id()), Keys.CHAT_SK), versionCondition(e, c.expectedVersion()));
     }
 
     private Update otherChatUpdate(IngestPlan plan) {
@@ -231,9 +230,15 @@ public final class DynamoInboxStore implements InboxStore {
             e.remove("activeDialogId");
         }
         if (m.migratedToChatId() != null) e.set("migratedToChatId", n(m.migratedToChatId()));
-        String condition = m.expectedVersion() < 0 ? "attribute_not_exists(pk)" : "#version = :expectedVersion";
-        if (m.expectedVersion() >= 0) e.value(":expectedVersion", n(m.expectedVersion()));
-        return e.update(table, key(Keys.chat(plan.botId(), m.otherChatId()), Keys.CHAT_SK), condition);
+        return e.update(table, key(Keys.chat(plan.botId(), m.otherChatId()), Keys.CHAT_SK), versionCondition(e, m.expectedVersion()));
+    }
+
+    /** Optimistic lock on a chat item: it must still be at the version read ({@code -1}: must not exist yet). */
+    private static String versionCondition(Expr e, long expectedVersion) {
+        if (expectedVersion < 0) return "attribute_not_exists(pk)";
+        e.name("#version", "version");
+        e.value(":expectedVersion", n(expectedVersion));
+        return "#version = :expectedVersion";
     }
 
     private Update contactUpdate(IngestPlan plan) {
@@ -339,11 +344,7 @@ public final class DynamoInboxStore implements InboxStore {
     }
 
     private String toJson(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
-        }
+        return Json.write(json, value);
     }
 
     /** The longest prefix of {@code text} whose UTF-8 encoding fits in {@code maxBytes}, never splitting a character. */

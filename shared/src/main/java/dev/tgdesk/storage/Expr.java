@@ -56,8 +56,6 @@ final class Expr {
 
     Update update(String table, Map<String, AttributeValue> key, String condition, String... extraNames) {
         for (int i = 0; i + 1 < extraNames.length; i += 2) names.put(extraNames[i], extraNames[i + 1]);
-        // names used only in the condition (e.g. #version) are aliased the same way
-        if (condition != null && condition.contains("#version")) names.put("#version", "version");
         StringBuilder expression = new StringBuilder();
         if (!sets.isEmpty()) expression.append("SET ").append(String.join(", ", sets));
         if (!removes.isEmpty()) expression.append(" REMOVE ").append(String.join(", ", removes));
