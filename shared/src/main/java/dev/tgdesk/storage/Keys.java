@@ -11,6 +11,13 @@ package dev.tgdesk.storage;
  * B#{bot}#DLG#{dialogId}     DIALOG          dialog: status, last activity, preview (+ GSI keys)
  * B#{bot}#DLG#{dialogId}     MSG#{seq:012}   history entry (LSI ByTelegramId on tgid)
  * B#{bot}#UPD#{updateId}     UPDATE          "update seen" marker with its envelope (TTL 8 days)
+ * B#{bot}#DLG#{dialogId}     RUN             scenario run state of the dialog (+ recent event ids, outbox)
+ * B#{bot}#DLG#{dialogId}     LOG#{at:013}#{n:03}  scenario run log line (node, what happened, send failures)
+ * B#{bot}#SCN#{scenarioId}   V#{version:06}  one stored scenario version (the JSON document)
+ * B#{bot}#SCN#{scenarioId}   LATEST          highest version number of that scenario
+ * B#{bot}#BIND               PRIVATE | CHAT#{chatId}  which scenario version runs in private chats / a group
+ * B#{bot}#PACE#{chatId}      PACE            recent send times to one chat (sender pacing)
+ * B#{bot}#RATE               {epochSecond}   sends reserved in that second, across senders (TTL)
  * </pre>
  */
 public final class Keys {
@@ -20,6 +27,10 @@ public final class Keys {
     public static final String PROFILE_SK = "PROFILE";
     public static final String DIALOG_SK = "DIALOG";
     public static final String UPDATE_SK = "UPDATE";
+    public static final String RUN_SK = "RUN";
+    public static final String PACE_SK = "PACE";
+    public static final String LATEST_SK = "LATEST";
+    public static final String BIND_PRIVATE_SK = "PRIVATE";
 
     public static final String BY_STATUS_INDEX = "ByStatus";
     public static final String BY_TELEGRAM_ID_INDEX = "ByTelegramId";
@@ -41,6 +52,34 @@ public final class Keys {
 
     public static String update(String botId, long updateId) {
         return "B#" + botId + "#UPD#" + updateId;
+    }
+
+    public static String scenario(String botId, String scenarioId) {
+        return "B#" + botId + "#SCN#" + scenarioId;
+    }
+
+    public static String scenarioVersion(long version) {
+        return String.format("V#%06d", version);
+    }
+
+    public static String bindings(String botId) {
+        return "B#" + botId + "#BIND";
+    }
+
+    public static String chatBinding(long chatId) {
+        return "CHAT#" + chatId;
+    }
+
+    public static String pace(String botId, String chatId) {
+        return "B#" + botId + "#PACE#" + chatId;
+    }
+
+    public static String rate(String botId) {
+        return "B#" + botId + "#RATE";
+    }
+
+    public static String runLog(long atMillis, int n) {
+        return String.format("LOG#%013d#%03d", atMillis, n);
     }
 
     public static String entry(long seq) {

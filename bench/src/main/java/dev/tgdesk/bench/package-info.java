@@ -1,0 +1,2 @@
+/** Benchmarks: programs that measure and print figures; never pass/fail tests. */
+package dev.tgdesk.bench;

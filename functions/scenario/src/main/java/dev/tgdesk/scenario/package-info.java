@@ -1,0 +1,2 @@
+/** functions/scenario */
+package dev.tgdesk.scenario;

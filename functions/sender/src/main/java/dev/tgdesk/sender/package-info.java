@@ -1,0 +1,2 @@
+/** functions/sender */
+package dev.tgdesk.sender;
