@@ -9,3 +9,11 @@ MVN = mvn -B -q -DskipTests
 build-WebhookFunction:
 	$(MVN) -pl functions/webhook -am package
 	cd "$(ARTIFACTS_DIR)" && unzip -qo "$(CURDIR)"/functions/webhook/target/tgdesk-function-webhook-*-lambda.jar
+
+build-ScenarioFunction:
+	$(MVN) -pl functions/scenario -am package
+	cd "$(ARTIFACTS_DIR)" && unzip -qo "$(CURDIR)"/functions/scenario/target/tgdesk-function-scenario-*-lambda.jar
+
+build-SenderFunction:
+	$(MVN) -pl functions/sender -am package
+	cd "$(ARTIFACTS_DIR)" && unzip -qo "$(CURDIR)"/functions/sender/target/tgdesk-function-sender-*-lambda.jar

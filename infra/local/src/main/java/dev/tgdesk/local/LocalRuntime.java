@@ -56,6 +56,15 @@ public final class LocalRuntime implements AutoCloseable {
     public static final String WEBHOOK_PATH = "/telegram/webhook";
     public static final String WEBHOOK_FUNCTION = "WebhookFunction";
     public static final String SIMULATE_PATH = "/local/simulate";
+    /** {@code GET /local/sent?chat_id=…}: what the bot sent to a chat through the fake Telegram. */
+    public static final String SENT_PATH = "/local/sent";
+    /** The public supergroup the fake Telegram has for the shipped scenario's "Write to chat" node. */
+    public static final String TEAM_CHAT_USERNAME = "tgdesk_local_team";
+    /** {@code LOCAL_SCENARIOS_DIR}: scenario files loaded at start (default: {@code scenarios/} next to template.yaml). */
+    public static final String SCENARIOS_DIR_ENV = "LOCAL_SCENARIOS_DIR";
+    /** {@code LOCAL_SCENARIO}: the scenario id attached to private chats (default customer-opinion; {@code none}: no scenario). */
+    public static final String ACTIVE_SCENARIO_ENV = "LOCAL_SCENARIO";
+    public static final String DEFAULT_ACTIVE_SCENARIO = "customer-opinion";
 
     private final LocalConfig config;
     private final LocalAws aws;
@@ -138,6 +147,8 @@ public final class LocalRuntime implements AutoCloseable {
             fake = new FakeTelegram(FakeTelegram.Options.defaults().withPort(config.fakeTelegramPort())).start();
             started.push(fake);
             fakeBot = fake.addBot(FakeTelegram.DEFAULT_TOKEN, FakeTelegram.DEFAULT_BOT_USERNAME);
+            // the team chat the shipped "Customer opinion" scenario writes to; the bot is a member
+            fakeBot.markMemberOf(fake.addSupergroup("Support team", TEAM_CHAT_USERNAME));
             token = FakeTelegram.DEFAULT_TOKEN;
             telegramApi = fake.baseUrl();
         } else {
@@ -158,6 +169,10 @@ public final class LocalRuntime implements AutoCloseable {
         var webhook = new WebhookHandler(new WebhookEndpoint(botId, secret, json, new UpdateIngest(store, queue, json),
                 EmfMetrics.forFunction("webhook")));
 
+        LocalPipeline pipeline = new LocalPipeline(aws, resources, dynamoDb, sqs, telegram, botId, json,
+                scenariosDir(), System.getenv().getOrDefault(ACTIVE_SCENARIO_ENV, DEFAULT_ACTIVE_SCENARIO));
+        started.push(pipeline);
+
         ApiGatewayServer api = new ApiGatewayServer("127.0.0.1", config.port(),
                 List.of(new ApiGatewayServer.Route("POST", WEBHOOK_PATH, WEBHOOK_FUNCTION)),
                 Map.of(WEBHOOK_FUNCTION, webhook));
@@ -170,6 +185,7 @@ public final class LocalRuntime implements AutoCloseable {
             // like a deployment: Telegram (here the fake) calls our webhook with the secret
             telegram.setWebhook(SetWebhookRequest.of(webhookUrl.toString(), secret).withAllowedUpdates(allowed));
             api.addContext(SIMULATE_PATH, simulator(fake, fakeBot, json));
+            api.addContext(SENT_PATH, sentMessages(fakeBot, json));
         } else {
             poller = new TelegramPoller(telegram, webhookUrl, secret, allowed,
                     config.stateDir().resolve("telegram-offset-" + botId));
@@ -177,6 +193,12 @@ public final class LocalRuntime implements AutoCloseable {
             poller.start();
         }
         return new LocalRuntime(config, aws, table, queueUrl, fake, fakeBot, telegramApi, botId, api, poller, started);
+    }
+
+    private static Path scenariosDir() {
+        String dir = System.getenv(SCENARIOS_DIR_ENV);
+        if (dir != null && !dir.isBlank()) return Path.of(dir.strip());
+        return TemplateResources.locateTemplate().resolveSibling("scenarios");
     }
 
     // ---------------------------------------------------------------- what is running where
@@ -309,13 +331,50 @@ public final class LocalRuntime implements AutoCloseable {
                     FakeUser user = req.hasNonNull("user_id") && fake.user(req.get("user_id").asLong()) != null
                             ? fake.user(req.get("user_id").asLong())
                             : fake.addUser(firstName, username);
-                    String text = req.path("text").asText("/start");
-                    JsonNode update = text.startsWith("/start") ? bot.userStarts(user, text.length() > 7 ? text.substring(7) : null)
-                            : bot.userSends(user, text);
+                    JsonNode update;
+                    if (req.hasNonNull("press")) {
+                        // press the inline button with this callback_data on the newest bot message that has it
+                        String data = req.get("press").asText();
+                        var sent = bot.sentTo(user.id());
+                        var message = sent.reversed().stream().filter(m -> m.callbackData().contains(data)).findFirst()
+                                .orElseThrow(() -> new IllegalArgumentException("no message to this user has a button " + data));
+                        update = bot.userPresses(user, message, data);
+                    } else {
+                        String text = req.path("text").asText("/start");
+                        update = text.startsWith("/start") ? bot.userStarts(user, text.length() > 7 ? text.substring(7) : null)
+                                : bot.userSends(user, text);
+                    }
                     body = json.writeValueAsBytes(Map.of("user_id", user.id(), "update", update));
                     status = 200;
                 } catch (IOException | RuntimeException e) {
-                    body = ("{\"error\":\"" + e.getClass().getSimpleName() + "\"}").getBytes(StandardCharsets.UTF_8);
+                    body = json.writeValueAsBytes(Map.of("error", e.getClass().getSimpleName(),
+                            "message", String.valueOf(e.getMessage())));
+                    status = 400;
+                }
+                exchange.getResponseHeaders().set("content-type", "application/json");
+                exchange.sendResponseHeaders(status, body.length);
+                exchange.getResponseBody().write(body);
+            }
+        };
+    }
+
+    /** {@code GET /local/sent?chat_id=<id>}: the messages the bot sent to that chat, oldest first (text, buttons, ids). */
+    private static HttpHandler sentMessages(FakeBot bot, ObjectMapper json) {
+        return (HttpExchange exchange) -> {
+            try (exchange) {
+                String query = exchange.getRequestURI().getQuery();
+                byte[] body;
+                int status = 200;
+                try {
+                    long chatId = Long.parseLong(query == null ? "" : query.replaceFirst(".*chat_id=([-0-9]+).*", "$1"));
+                    var list = json.createArrayNode();
+                    for (var m : bot.sentTo(chatId)) {
+                        var row = list.addObject().put("message_id", m.messageId()).put("text", m.text());
+                        if (m.replyMarkup() != null) row.set("reply_markup", m.replyMarkup());
+                    }
+                    body = json.writeValueAsBytes(list);
+                } catch (NumberFormatException e) {
+                    body = "{\"error\":\"give ?chat_id=<numeric chat id>\"}".getBytes(StandardCharsets.UTF_8);
                     status = 400;
                 }
                 exchange.getResponseHeaders().set("content-type", "application/json");

@@ -233,6 +233,25 @@ public final class LocalAws implements AutoCloseable {
     }
 
     /**
+     * The endpoint of another service of this stack (EventBridge Scheduler, Secrets Manager, …): moto
+     * and LocalStack serve every service on one port; in EXTERNAL mode {@code AWS_ENDPOINT_URL_<SERVICE>}
+     * or {@code AWS_ENDPOINT_URL} decides.
+     *
+     * @param serviceEnvSuffix the SDK's environment suffix, e.g. {@code SCHEDULER}, {@code SECRETS_MANAGER}
+     */
+    public URI endpoint(String serviceEnvSuffix) {
+        if (mode == Mode.MOTO_ELASTICMQ || mode == Mode.LOCALSTACK) return dynamoDbEndpoint;
+        URI fromEnv = endpointFromEnv(System.getenv(), ENDPOINT_ENV + "_" + serviceEnvSuffix);
+        return fromEnv != null ? fromEnv : dynamoDbEndpoint;
+    }
+
+    /** Points any SDK client builder at this stack: {@code aws.configure(SchedulerClient.builder(), "SCHEDULER").build()}. */
+    public <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configure(B builder, String serviceEnvSuffix,
+                                                                                        ExecutionInterceptor... interceptors) {
+        return configure(builder, endpoint(serviceEnvSuffix), interceptors);
+    }
+
+    /**
      * The variables an AWS SDK reads to reach this stack (endpoints, region, credentials), for code
      * that builds its own default clients or for a child process.
      */
@@ -241,6 +260,8 @@ public final class LocalAws implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>();
         env.put(DYNAMODB_ENDPOINT_ENV, dynamoDbEndpoint.toString());
         env.put(SQS_ENDPOINT_ENV, sqsEndpoint.toString());
+        env.put(ENDPOINT_ENV + "_SCHEDULER", endpoint("SCHEDULER").toString());
+        env.put(ENDPOINT_ENV + "_SECRETS_MANAGER", endpoint("SECRETS_MANAGER").toString());
         env.put("AWS_REGION", REGION.id());
         env.put("AWS_ACCESS_KEY_ID", resolved.accessKeyId());
         env.put("AWS_SECRET_ACCESS_KEY", resolved.secretAccessKey());

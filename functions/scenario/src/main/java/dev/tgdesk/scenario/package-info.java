@@ -1,2 +1,0 @@
-/** functions/scenario */
-package dev.tgdesk.scenario;

@@ -1,0 +1,104 @@
+package dev.tgdesk.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tgdesk.automation.ScenarioRunner;
+import dev.tgdesk.emulators.aws.LocalAws;
+import dev.tgdesk.emulators.aws.LocalResources;
+import dev.tgdesk.emulators.lambda.SqsEventSource;
+import dev.tgdesk.functions.scenario.AwsTimerScheduler;
+import dev.tgdesk.functions.scenario.ScenarioHandler;
+import dev.tgdesk.observability.EmfMetrics;
+import dev.tgdesk.queue.SqsOutboundQueue;
+import dev.tgdesk.sender.SenderHandler;
+import dev.tgdesk.storage.DynamoRunStore;
+import dev.tgdesk.storage.DynamoScenarioCatalog;
+import dev.tgdesk.telegram.TelegramClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.scheduler.SchedulerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Everything behind the inbound queue, wired like the deployment: the scenario function fed by the inbound
+ * FIFO queue and the timer queue, the sender fed by the outbound FIFO queue (each through the local stand-in
+ * for Lambda's SQS event source mapping, with the template's batch sizes and concurrency), and the stand-in
+ * for EventBridge Scheduler's delivery of long delays. Loads {@code scenarios/} at start.
+ */
+final class LocalPipeline implements AutoCloseable {
+
+    static final String SCHEDULE_GROUP = "tgdesk-local-timers";
+    /** The sender's ESM MaximumConcurrency in template.yaml. */
+    static final int SENDER_CONCURRENCY = 5;
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final DynamoScenarioCatalog catalog;
+    private final List<ScenarioFiles.Loaded> scenarios;
+
+    LocalPipeline(LocalAws aws, LocalResources resources, DynamoDbClient dynamo, SqsClient sqs, TelegramClient telegram,
+                  String botId, ObjectMapper json, Path scenariosDir, String activeScenario) {
+        String table = resources.tableName("DataTable");
+        String inboundUrl = resources.queueUrl("InboundQueue");
+        String outboundUrl = resources.queueUrl("OutboundQueue");
+        String timerUrl = resources.queueUrl("TimerQueue");
+        Clock clock = Clock.systemUTC();
+
+        SchedulerClient scheduler = aws.configure(SchedulerClient.builder(), "SCHEDULER").build();
+        started.push(scheduler);
+        var firing = new ScheduleFiring(scheduler, sqs, SCHEDULE_GROUP, clock).ensureGroup();
+
+        catalog = new DynamoScenarioCatalog(dynamo, table);
+        scenarios = ScenarioFiles.load(scenariosDir, catalog, botId, activeScenario, clock.millis());
+
+        var timers = new AwsTimerScheduler(sqs, scheduler, new AwsTimerScheduler.Targets(inboundUrl, queueArn(inboundUrl),
+                timerUrl, "arn:aws:iam::" + LocalAws.ACCOUNT_ID + ":role/local-scheduler", SCHEDULE_GROUP), json, clock);
+        var runner = new ScenarioRunner(new DynamoRunStore(dynamo, table, json), catalog,
+                new SqsOutboundQueue(sqs, outboundUrl, json), timers, clock, EmfMetrics.forFunction("scenario"));
+        var scenarioHandler = new ScenarioHandler(runner, timers, json);
+        var senderHandler = SenderHandler.create(dynamo, sqs, table, outboundUrl, botId, telegram, json, clock);
+
+        start(new SqsEventSource(sqs, inboundUrl, scenarioHandler, SqsEventSource.Options.defaults().withMaximumConcurrency(2)));
+        start(new SqsEventSource(sqs, timerUrl, scenarioHandler, SqsEventSource.Options.defaults()));
+        start(new SqsEventSource(sqs, outboundUrl, senderHandler,
+                SqsEventSource.Options.defaults().withMaximumConcurrency(SENDER_CONCURRENCY)));
+        started.push(firing.start(Duration.ofSeconds(1)));
+    }
+
+    private void start(SqsEventSource source) {
+        started.push(source);
+        source.start();
+    }
+
+    DynamoScenarioCatalog catalog() {
+        return catalog;
+    }
+
+    List<ScenarioFiles.Loaded> scenarios() {
+        return scenarios;
+    }
+
+    /** ElasticMQ/LocalStack/moto queue URLs end with the queue name; the local account id is fixed. */
+    static String queueArn(String queueUrl) {
+        String name = queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
+        return "arn:aws:sqs:" + LocalAws.REGION.id() + ":" + LocalAws.ACCOUNT_ID + ":" + name;
+    }
+
+    @Override
+    public void close() throws Exception {
+        Exception failure = null;
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                if (failure == null) failure = e;
+                else failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) throw failure;
+    }
+}
