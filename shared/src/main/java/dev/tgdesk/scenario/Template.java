@@ -18,16 +18,49 @@ public final class Template {
     }
 
     public static String render(String template, Function<String, String> values) {
+        return render(template, values, Function.identity());
+    }
+
+    /**
+     * Like {@link #render(String, Function)}, passing each looked-up value through {@code escape} (e.g.
+     * {@link #escapeHtml}) while the template's own text and fallbacks are kept as written.
+     */
+    public static String render(String template, Function<String, String> values, Function<String, String> escape) {
         if (template == null) return "";
         Matcher m = VARIABLE.matcher(template);
         StringBuilder out = new StringBuilder(template.length() + 32);
         while (m.find()) {
             String value = values.apply(m.group(1));
             if (value == null || value.isBlank()) value = m.group(2) == null ? "" : m.group(2).strip();
+            else value = escape.apply(value);
             m.appendReplacement(out, Matcher.quoteReplacement(value));
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /** Escapes {@code & < > "} for Telegram's HTML parse mode. */
+    public static String escapeHtml(String s) {
+        if (s == null) return "";
+        StringBuilder out = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** True when the whole template is exactly one {@code {{variable}}} without fallback; returns its name or null. */
+    public static String soleVariable(String template) {
+        if (template == null) return null;
+        Matcher m = VARIABLE.matcher(template.strip());
+        return m.matches() && m.group(2) == null ? m.group(1) : null;
     }
 
     /** The variable names a template uses, e.g. to validate a scenario against known fields. */
