@@ -123,6 +123,8 @@ public final class ScenarioDocument {
         private final JsonNode root;
         private final String json;
         private final List<String> errors = new ArrayList<>();
+        /** Every node id written in the document, also of nodes with other errors (so references are not reported twice). */
+        private final Set<String> declared = new HashSet<>();
 
         Reader(JsonNode root, String json) {
             this.root = root;
@@ -161,7 +163,10 @@ public final class ScenarioDocument {
                         continue;
                     }
                     String nid = n.path("id").isTextual() ? n.get("id").asText() : null;
-                    if (nid != null) loc += " (id " + nid + ")";
+                    if (nid != null) {
+                        loc += " (id " + nid + ")";
+                        declared.add(nid);
+                    }
                     Node node = node(n, loc, variables);
                     if (node == null) continue;
                     if (byId.containsKey(node.id())) {
@@ -173,11 +178,10 @@ public final class ScenarioDocument {
                     nodes.add(node);
                 }
             }
-            boolean nodesKnown = nodesJson != null && nodes.size() == nodesJson.size();
-            List<Trigger> triggers = triggers(byId, nodesKnown);
-            List<Edge> edges = edges(byId, nodesKnown);
+            List<Trigger> triggers = triggers();
+            List<Edge> edges = edges(byId);
             for (Node node : nodes) {
-                if (node instanceof Node.Jump j && j.to() != null && !byId.containsKey(j.to()) && nodesKnown)
+                if (node instanceof Node.Jump j && j.to() != null && !declared.contains(j.to()))
                     error(nodeLoc.get(j.id()) + ".to", "no node with id \"" + j.to() + "\"");
             }
             if (!errors.isEmpty()) throw new ScenarioInvalidException(errors);
@@ -446,7 +450,7 @@ public final class ScenarioDocument {
             return new Node.WriteToChat(id, target, thread, text, format);
         }
 
-        private List<Trigger> triggers(Map<String, Node> byId, boolean nodesKnown) {
+        private List<Trigger> triggers() {
             List<Trigger> out = new ArrayList<>();
             JsonNode arr = array(root, "triggers", "", false);
             if (arr == null) return out;
@@ -463,7 +467,7 @@ public final class ScenarioDocument {
                     error(loc + ".type", "unknown trigger type \"" + type + "\" (known: " + String.join(", ", sorted(TRIGGER_TYPES)) + ")");
                     type = null;
                 }
-                if (node != null && nodesKnown && !byId.containsKey(node)) error(loc + ".node", "no node with id \"" + node + "\"");
+                if (node != null && !declared.contains(node)) error(loc + ".node", "no node with id \"" + node + "\"");
                 if (type == null) continue;
                 List<String> allowed = new ArrayList<>(List.of("type", "node"));
                 allowed.addAll(TRIGGER_FIELDS.get(type));
@@ -511,7 +515,7 @@ public final class ScenarioDocument {
             return out;
         }
 
-        private List<Edge> edges(Map<String, Node> byId, boolean nodesKnown) {
+        private List<Edge> edges(Map<String, Node> byId) {
             List<Edge> out = new ArrayList<>();
             JsonNode arr = array(root, "edges", "", false);
             if (arr == null) return out;
@@ -528,11 +532,11 @@ public final class ScenarioDocument {
                 String to = string(e, "to", loc, true);
                 String port = string(e, "port", loc, false);
                 Edge edge = new Edge(from, to, port);
-                if (to != null && nodesKnown && !byId.containsKey(to)) error(loc + ".to", "no node with id \"" + to + "\"");
+                if (to != null && !declared.contains(to)) error(loc + ".to", "no node with id \"" + to + "\"");
                 if (from == null) continue;
                 Node source = byId.get(from);
                 if (source == null) {
-                    if (nodesKnown) error(loc + ".from", "no node with id \"" + from + "\"");
+                    if (!declared.contains(from)) error(loc + ".from", "no node with id \"" + from + "\"");
                     continue;
                 }
                 Set<String> ports = ports(source);
