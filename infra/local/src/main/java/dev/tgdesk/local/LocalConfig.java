@@ -24,9 +24,11 @@ import java.util.Objects;
  * @param fakeTelegramPort the fake Telegram's port when there is no token; 0 = any free port
  * @param stateDir         where state that must survive a restart lives (the getUpdates offset)
  * @param resourcePrefix   prefix of the template's table and queue names on the emulators
+ * @param pipeline         run the scenario and sender functions behind the inbound queue (false: the webhook
+ *                         alone, leaving the inbound queue for a test to read)
  */
 public record LocalConfig(int port, String webhookSecret, String telegramToken, URI telegramApiUrl,
-                          int fakeTelegramPort, Path stateDir, String resourcePrefix) {
+                          int fakeTelegramPort, Path stateDir, String resourcePrefix, boolean pipeline) {
 
     public static final int DEFAULT_PORT = 3000;
     public static final String DEFAULT_SECRET = "local-dev-webhook-secret";
@@ -54,7 +56,7 @@ public record LocalConfig(int port, String webhookSecret, String telegramToken, 
     /** Port 3000, the default secret, the fake Telegram on any free port, state in {@code .local}. */
     public static LocalConfig defaults() {
         return new LocalConfig(DEFAULT_PORT, DEFAULT_SECRET, null, TelegramClient.DEFAULT_API_URL, 0,
-                DEFAULT_STATE_DIR, TemplateResources.DEFAULT_PREFIX);
+                DEFAULT_STATE_DIR, TemplateResources.DEFAULT_PREFIX, true);
     }
 
     public static LocalConfig fromEnvironment() {
@@ -71,7 +73,7 @@ public record LocalConfig(int port, String webhookSecret, String telegramToken, 
                 URI.create(value(env, API_URL_ENV, d.telegramApiUrl().toString())),
                 intVar(env, FAKE_TELEGRAM_PORT_ENV, d.fakeTelegramPort()),
                 Path.of(value(env, STATE_DIR_ENV, d.stateDir().toString())),
-                d.resourcePrefix());
+                d.resourcePrefix(), true);
     }
 
     /** True with a token: getUpdates long polling; false: the in-repo fake Telegram. */
@@ -80,30 +82,35 @@ public record LocalConfig(int port, String webhookSecret, String telegramToken, 
     }
 
     public LocalConfig withPort(int port) {
-        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix);
+        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline);
     }
 
     public LocalConfig withWebhookSecret(String secret) {
-        return new LocalConfig(port, secret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix);
+        return new LocalConfig(port, secret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline);
     }
 
     /** Poll this Bot API (a real one, or a {@code FakeTelegram} without webhook) with this token. */
     public LocalConfig withTelegram(String token, URI apiUrl) {
-        return new LocalConfig(port, webhookSecret, token, apiUrl, fakeTelegramPort, stateDir, resourcePrefix);
+        return new LocalConfig(port, webhookSecret, token, apiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline);
     }
 
     /** No token: simulate Telegram with the in-repo fake. */
     public LocalConfig withFakeTelegram(int fakeTelegramPort) {
-        return new LocalConfig(port, webhookSecret, null, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix);
+        return new LocalConfig(port, webhookSecret, null, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline);
     }
 
     public LocalConfig withStateDir(Path stateDir) {
-        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix);
+        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline);
     }
 
     /** Tests pass their own prefix so their table and queue are theirs alone on a shared emulator. */
     public LocalConfig withResourcePrefix(String resourcePrefix) {
-        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix);
+        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline);
+    }
+
+    /** Only the webhook: nothing consumes the inbound queue (tests that read what the webhook enqueued). */
+    public LocalConfig withoutPipeline() {
+        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, false);
     }
 
     /** The token is a credential: never printed. */

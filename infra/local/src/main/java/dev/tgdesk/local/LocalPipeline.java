@@ -32,7 +32,6 @@ import java.util.List;
  */
 final class LocalPipeline implements AutoCloseable {
 
-    static final String SCHEDULE_GROUP = "tgdesk-local-timers";
     /** The sender's ESM MaximumConcurrency in template.yaml. */
     static final int SENDER_CONCURRENCY = 5;
 
@@ -41,7 +40,8 @@ final class LocalPipeline implements AutoCloseable {
     private final List<ScenarioFiles.Loaded> scenarios;
 
     LocalPipeline(LocalAws aws, LocalResources resources, DynamoDbClient dynamo, SqsClient sqs, TelegramClient telegram,
-                  String botId, ObjectMapper json, Path scenariosDir, String activeScenario) {
+                  String botId, ObjectMapper json, Path scenariosDir, String activeScenario, String resourcePrefix) {
+        String scheduleGroup = resourcePrefix + "timers";
         String table = resources.tableName("DataTable");
         String inboundUrl = resources.queueUrl("InboundQueue");
         String outboundUrl = resources.queueUrl("OutboundQueue");
@@ -50,13 +50,13 @@ final class LocalPipeline implements AutoCloseable {
 
         SchedulerClient scheduler = aws.configure(SchedulerClient.builder(), "SCHEDULER").build();
         started.push(scheduler);
-        var firing = new ScheduleFiring(scheduler, sqs, SCHEDULE_GROUP, clock).ensureGroup();
+        var firing = new ScheduleFiring(scheduler, sqs, scheduleGroup, clock).ensureGroup();
 
         catalog = new DynamoScenarioCatalog(dynamo, table);
         scenarios = ScenarioFiles.load(scenariosDir, catalog, botId, activeScenario, clock.millis());
 
         var timers = new AwsTimerScheduler(sqs, scheduler, new AwsTimerScheduler.Targets(inboundUrl, queueArn(inboundUrl),
-                timerUrl, "arn:aws:iam::" + LocalAws.ACCOUNT_ID + ":role/local-scheduler", SCHEDULE_GROUP), json, clock);
+                timerUrl, "arn:aws:iam::" + LocalAws.ACCOUNT_ID + ":role/local-scheduler", scheduleGroup), json, clock);
         var runner = new ScenarioRunner(new DynamoRunStore(dynamo, table, json), catalog,
                 new SqsOutboundQueue(sqs, outboundUrl, json), timers, clock, EmfMetrics.forFunction("scenario"));
         var scenarioHandler = new ScenarioHandler(runner, timers, json);

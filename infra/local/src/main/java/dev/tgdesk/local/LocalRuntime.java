@@ -169,9 +169,10 @@ public final class LocalRuntime implements AutoCloseable {
         var webhook = new WebhookHandler(new WebhookEndpoint(botId, secret, json, new UpdateIngest(store, queue, json),
                 EmfMetrics.forFunction("webhook")));
 
-        LocalPipeline pipeline = new LocalPipeline(aws, resources, dynamoDb, sqs, telegram, botId, json,
-                scenariosDir(), System.getenv().getOrDefault(ACTIVE_SCENARIO_ENV, DEFAULT_ACTIVE_SCENARIO));
-        started.push(pipeline);
+        if (config.pipeline()) {
+            started.push(new LocalPipeline(aws, resources, dynamoDb, sqs, telegram, botId, json,
+                    scenariosDir(), System.getenv().getOrDefault(ACTIVE_SCENARIO_ENV, DEFAULT_ACTIVE_SCENARIO), config.resourcePrefix()));
+        }
 
         ApiGatewayServer api = new ApiGatewayServer("127.0.0.1", config.port(),
                 List.of(new ApiGatewayServer.Route("POST", WEBHOOK_PATH, WEBHOOK_FUNCTION)),

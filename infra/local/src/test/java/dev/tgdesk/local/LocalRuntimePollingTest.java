@@ -53,7 +53,7 @@ class LocalRuntimePollingTest {
 
     /** A runtime polling {@code bot} on the fake, on the shared emulators, keeping its offset in {@code stateDir}. */
     LocalConfig polling(FakeBot bot, Path stateDir) {
-        return LocalConfig.defaults().withPort(0).withResourcePrefix(prefix)
+        return LocalConfig.defaults().withPort(0).withResourcePrefix(prefix).withoutPipeline()
                 .withTelegram(bot.token(), telegram.baseUrl()).withStateDir(stateDir);
     }
 

@@ -47,7 +47,7 @@ class LocalRuntimeTest {
 
     @BeforeAll
     void start() {
-        local = LocalRuntime.start(LocalConfig.defaults().withPort(0).withStateDir(stateDir)
+        local = LocalRuntime.start(LocalConfig.defaults().withPort(0).withStateDir(stateDir).withoutPipeline()
                 .withResourcePrefix(Stored.uniquePrefix("fake")), LocalAws.shared());
         stored = new Stored(local);
     }
