@@ -173,7 +173,7 @@ class ScenarioFunctionIntegrationTest {
         assertEquals(List.of("An operator will answer"), texts(user), "no bot answer while the operator has it");
         // give back (issue 4's endpoint does this): handler = bot, then a resume event in the chat's group
         dynamo.updateItem(b -> b.tableName(table).key(Map.of("pk", AttributeValue.fromS(Keys.dialog(BOT, dialogId)),
-                "sk", AttributeValue.fromS(Keys.DIALOG_SK))).updateExpression("SET handler = :b")
+                "sk", AttributeValue.fromS(Keys.DIALOG_SK))).updateExpression("SET #h = :b").expressionAttributeNames(Map.of("#h", "handler"))
                 .expressionAttributeValues(Map.of(":b", AttributeValue.fromS("bot"))));
         ControlEnvelope resume = ControlEnvelope.resume(BOT, user, dialogId, user, "gb-1", System.currentTimeMillis());
         sqs.sendMessage(b -> b.queueUrl(inboundUrl).messageBody(Json.write(JSON, resume))
