@@ -406,7 +406,7 @@ class ScenarioEngineTest {
     }
 
     @Test
-    void commandWhileWaitingRestartsButKeywordIsTakenAsAnswer() {
+    void commandWhileWaitingRestartsAtTheCommandsNode() {
         Scenario both = questions;
         ChatSim chat = new ChatSim(both);
         chat.say("/text");
