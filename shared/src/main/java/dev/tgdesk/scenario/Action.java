@@ -30,7 +30,10 @@ public sealed interface Action {
     }
 
     /** Deliver {@link ScenarioEvent.TimerFired} with this token at {@code fireAt}. */
-    record StartTimer(String token, Instant fireAt, String nodeId) implements Action {
+    record StartTimer(String token,
+                      @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = InstantJson.Write.class)
+                      @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = InstantJson.Read.class)
+                      Instant fireAt, String nodeId) implements Action {
     }
 
     /** Hand the dialog to operators (team and manager may be null). */

@@ -32,4 +32,13 @@ class TemplateTest {
     void listsVariables() {
         assertEquals(Set.of("first_name", "username"), Template.variables("{{first_name}} {{username|x}} {{first_name}}"));
     }
+
+    @Test
+    void htmlEscapingAppliesToValuesNotToTemplateOrFallback() {
+        assertEquals("<b>&lt;a&gt; &amp; &quot;b&quot;</b> <i>x</i>",
+                Template.render("<b>{{v}}</b> {{none|<i>x</i>}}", Map.of("v", "<a> & \"b\"")::get, Template::escapeHtml));
+        assertEquals("team_chat", Template.soleVariable(" {{ team_chat }} "));
+        assertEquals(null, Template.soleVariable("{{team_chat|@x}}"));
+        assertEquals(null, Template.soleVariable("@{{team_chat}}"));
+    }
 }
