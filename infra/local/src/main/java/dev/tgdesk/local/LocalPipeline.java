@@ -10,6 +10,11 @@ import dev.tgdesk.functions.scenario.ScenarioHandler;
 import dev.tgdesk.observability.EmfMetrics;
 import dev.tgdesk.queue.SqsOutboundQueue;
 import dev.tgdesk.sender.SenderHandler;
+import dev.tgdesk.outbound.PacingPolicy;
+import dev.tgdesk.outbound.RetryPolicy;
+import dev.tgdesk.outbound.Sender;
+import dev.tgdesk.storage.DynamoOutboundStore;
+import dev.tgdesk.storage.DynamoRateLedger;
 import dev.tgdesk.storage.DynamoRunStore;
 import dev.tgdesk.storage.DynamoScenarioCatalog;
 import dev.tgdesk.telegram.TelegramClient;
@@ -60,12 +65,15 @@ final class LocalPipeline implements AutoCloseable {
         var runner = new ScenarioRunner(new DynamoRunStore(dynamo, table, json), catalog,
                 new SqsOutboundQueue(sqs, outboundUrl, json), timers, clock, EmfMetrics.forFunction("scenario"));
         var scenarioHandler = new ScenarioHandler(runner, timers, json);
-        var senderHandler = SenderHandler.create(dynamo, sqs, table, outboundUrl, botId, telegram, json, clock);
+        var sender = new Sender(new DynamoOutboundStore(dynamo, table), new DynamoRateLedger(dynamo, table),
+                new SqsOutboundQueue(sqs, outboundUrl, json), telegram, PacingPolicy.telegram(), RetryPolicy.defaults(),
+                EmfMetrics.forFunction("sender"), Sender.Clock.SYSTEM);
+        var senderHandler = new SenderHandler(sender, sqs, outboundUrl, botId, EmfMetrics.forFunction("sender"));
 
-        start(new SqsEventSource(sqs, inboundUrl, scenarioHandler, SqsEventSource.Options.defaults().withMaximumConcurrency(2)));
-        start(new SqsEventSource(sqs, timerUrl, scenarioHandler, SqsEventSource.Options.defaults()));
+        start(new SqsEventSource(sqs, inboundUrl, scenarioHandler, SqsEventSource.Options.defaults("ScenarioFunction")));
+        start(new SqsEventSource(sqs, timerUrl, scenarioHandler, SqsEventSource.Options.defaults("ScenarioFunction")));
         start(new SqsEventSource(sqs, outboundUrl, senderHandler,
-                SqsEventSource.Options.defaults().withMaximumConcurrency(SENDER_CONCURRENCY)));
+                SqsEventSource.Options.defaults("SenderFunction").withMaximumConcurrency(SENDER_CONCURRENCY)));
         started.push(firing.start(Duration.ofSeconds(1)));
     }
 

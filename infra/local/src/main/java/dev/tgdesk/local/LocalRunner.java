@@ -44,6 +44,15 @@ public final class LocalRunner {
                 + local.botId() + "); " + "POST http://127.0.0.1:" + port + LocalRuntime.SIMULATE_PATH
                 + " {\"first_name\":\"Ann\",\"text\":\"hi\"}"
                 : "getUpdates long polling from " + local.telegramApiUrl() + " for bot id " + local.botId()));
+        for (var sc : local.scenarios()) {
+            out.println("  scenario:          " + sc.file() + " → " + sc.scenarioId() + "@" + sc.version()
+                    + (sc.active() ? "  (runs in private chats)" : ""));
+        }
+        if (local.fakeTelegram() != null) {
+            var team = local.fakeTelegram().groupByUsername(LocalRuntime.TEAM_CHAT_USERNAME);
+            out.println("  team chat:         @" + LocalRuntime.TEAM_CHAT_USERNAME + " (id " + team.id() + "); what the bot sent "
+                    + "to a chat: GET http://127.0.0.1:" + port + LocalRuntime.SENT_PATH + "?chat_id=<id>");
+        }
         out.println();
         out.println("Try:  aws lambda invoke --endpoint-url http://127.0.0.1:" + port
                 + " --function-name " + LocalRuntime.WEBHOOK_FUNCTION

@@ -65,6 +65,8 @@ public final class LocalRuntime implements AutoCloseable {
     /** {@code LOCAL_SCENARIO}: the scenario id attached to private chats (default customer-opinion; {@code none}: no scenario). */
     public static final String ACTIVE_SCENARIO_ENV = "LOCAL_SCENARIO";
     public static final String DEFAULT_ACTIVE_SCENARIO = "customer-opinion";
+    private static final java.util.concurrent.atomic.AtomicLong SIMULATED_USER_IDS =
+            new java.util.concurrent.atomic.AtomicLong(5_000_000_000L + (System.currentTimeMillis() % 1_000_000L) * 1000);
 
     private final LocalConfig config;
     private final LocalAws aws;
@@ -79,6 +81,7 @@ public final class LocalRuntime implements AutoCloseable {
     /** What to stop on close, last started first. */
     private final Deque<AutoCloseable> resources;
     private boolean closed;
+    private List<ScenarioFiles.Loaded> scenarios = List.of();
 
     private LocalRuntime(LocalConfig config, LocalAws aws, String tableName, String queueUrl, FakeTelegram fakeTelegram,
                          FakeBot fakeBot, URI telegramApiUrl, String botId, ApiGatewayServer api, TelegramPoller poller,
@@ -169,8 +172,9 @@ public final class LocalRuntime implements AutoCloseable {
         var webhook = new WebhookHandler(new WebhookEndpoint(botId, secret, json, new UpdateIngest(store, queue, json),
                 EmfMetrics.forFunction("webhook")));
 
+        LocalPipeline pipeline = null;
         if (config.pipeline()) {
-            started.push(new LocalPipeline(aws, resources, dynamoDb, sqs, telegram, botId, json,
+            started.push(pipeline = new LocalPipeline(aws, resources, dynamoDb, sqs, telegram, botId, json,
                     scenariosDir(), System.getenv().getOrDefault(ACTIVE_SCENARIO_ENV, DEFAULT_ACTIVE_SCENARIO), config.resourcePrefix()));
         }
 
@@ -193,7 +197,9 @@ public final class LocalRuntime implements AutoCloseable {
             started.push(poller::stop);
             poller.start();
         }
-        return new LocalRuntime(config, aws, table, queueUrl, fake, fakeBot, telegramApi, botId, api, poller, started);
+        LocalRuntime runtime = new LocalRuntime(config, aws, table, queueUrl, fake, fakeBot, telegramApi, botId, api, poller, started);
+        runtime.scenarios = pipeline == null ? List.of() : pipeline.scenarios();
+        return runtime;
     }
 
     private static Path scenariosDir() {
@@ -257,6 +263,11 @@ public final class LocalRuntime implements AutoCloseable {
     /** The Bot API this runtime talks to: the fake's URL, or the configured one when polling. */
     public URI telegramApiUrl() {
         return telegramApiUrl;
+    }
+
+    /** The scenario files loaded at start (empty without the pipeline). */
+    public List<ScenarioFiles.Loaded> scenarios() {
+        return scenarios;
     }
 
     public boolean pollsTelegram() {
@@ -329,9 +340,10 @@ public final class LocalRuntime implements AutoCloseable {
                     JsonNode req = json.readTree(exchange.getRequestBody());
                     String firstName = req.path("first_name").asText("Guest");
                     String username = req.hasNonNull("username") ? req.get("username").asText() : null;
+                    String language = req.hasNonNull("language_code") ? req.get("language_code").asText() : "en";
                     FakeUser user = req.hasNonNull("user_id") && fake.user(req.get("user_id").asLong()) != null
                             ? fake.user(req.get("user_id").asLong())
-                            : fake.addUser(firstName, username);
+                            : fake.addUser(SIMULATED_USER_IDS.incrementAndGet(), firstName, null, username, language);
                     JsonNode update;
                     if (req.hasNonNull("press")) {
                         // press the inline button with this callback_data on the newest bot message that has it
