@@ -64,7 +64,6 @@ public final class Sender {
 
     private final OutboundStore store;
     private final RateLedger ledger;
-    private final OutboundQueue queue;
     private final TelegramClient telegram;
     private final PacingPolicy pacing;
     private final RetryPolicy retry;
@@ -72,11 +71,10 @@ public final class Sender {
     private final Clock clock;
     private final ObjectMapper json = Json.mapper();
 
-    public Sender(OutboundStore store, RateLedger ledger, OutboundQueue queue, TelegramClient telegram,
+    public Sender(OutboundStore store, RateLedger ledger, TelegramClient telegram,
                   PacingPolicy pacing, RetryPolicy retry, Metrics metrics, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.ledger = Objects.requireNonNull(ledger, "ledger");
-        this.queue = Objects.requireNonNull(queue, "queue");
         this.telegram = Objects.requireNonNull(telegram, "telegram");
         this.pacing = Objects.requireNonNull(pacing, "pacing");
         this.retry = Objects.requireNonNull(retry, "retry");
@@ -89,7 +87,7 @@ public final class Sender {
      */
     public Outcome process(OutboundCommand command, int receiveCount) {
         Outcome outcome = switch (command) {
-            case OutboundCommand.Send s -> send(s, receiveCount);
+            case OutboundCommand.Send s -> send(s, receiveCount, true);
             case OutboundCommand.Edit e -> edit(e, receiveCount);
             case OutboundCommand.AnswerCallback a -> answer(a, receiveCount);
         };
@@ -102,7 +100,7 @@ public final class Sender {
 
     // ================================================================ send
 
-    private Outcome send(OutboundCommand.Send cmd, int receiveCount) {
+    private Outcome send(OutboundCommand.Send cmd, int receiveCount, boolean followMigration) {
         String botId = cmd.botId();
         boolean group = PacingPolicy.isGroup(cmd.chatId());
         long now = clock.nowMillis();
@@ -149,13 +147,13 @@ public final class Sender {
             JsonNode result = telegram.call(entry.call().method(), withChat(entry.call().params(), target), JsonNode.class);
             messageId = result.path("message_id").asLong();
         } catch (TelegramException e) {
-            return failed(entry, e);
+            return failed(entry, e, receiveCount, followMigration);
         }
         store.markSent(entry, messageId, clock.nowMillis());
         return new Outcome.Done(Result.SENT);
     }
 
-    private Outcome failed(OutboundEntry entry, TelegramException e) {
+    private Outcome failed(OutboundEntry entry, TelegramException e, int receiveCount, boolean followMigration) {
         int attempts = entry.attempts() + 1;
         RetryPolicy.Decision decision = retry.decide(e, attempts);
         switch (decision) {
@@ -175,11 +173,19 @@ public final class Sender {
                 return new Outcome.Done(Result.FAILED);
             }
             case RetryPolicy.Decision.Migrate m -> {
+                if (!followMigration) {
+                    fail(entry, new OutboundEntry.Failure("CHAT_MIGRATED", 400, "the chat migrated twice in a row"));
+                    return new Outcome.Done(Result.FAILED);
+                }
+                // The entry now targets the new chat; send it at once. Should that have to wait, this command comes
+                // back and, finding the entry queued with the new chat id, sends it there (the entry decides the
+                // target, not the command). Not re-enqueued under the new group: the command's deduplication id
+                // is the entry's, and a queue deduplicating across groups would drop it.
                 String newChat = Long.toString(m.newChatId());
                 store.redirect(entry, newChat, clock.nowMillis());
-                queue.enqueue(List.of(new OutboundCommand.Send(entry.botId(), newChat, entry.dialogId(), entry.seq())));
                 log("INFO", "chat migrated: entry redirected", entry.dialogId(), entry.seq(), "CHAT_MIGRATED");
-                return new Outcome.Done(Result.REDIRECTED);
+                Outcome resent = send(new OutboundCommand.Send(entry.botId(), newChat, entry.dialogId(), entry.seq()), receiveCount, false);
+                return resent instanceof Outcome.Done d && d.result() == Result.SENT ? new Outcome.Done(Result.REDIRECTED) : resent;
             }
         }
     }
