@@ -64,7 +64,6 @@ public final class Sender {
 
     private final OutboundStore store;
     private final RateLedger ledger;
-    private final OutboundQueue queue;
     private final TelegramClient telegram;
     private final PacingPolicy pacing;
     private final RetryPolicy retry;
@@ -72,11 +71,13 @@ public final class Sender {
     private final Clock clock;
     private final ObjectMapper json = Json.mapper();
 
-    public Sender(OutboundStore store, RateLedger ledger, OutboundQueue queue, TelegramClient telegram,
+    /** A reserved slot is at least this far ahead, so the reservation's own round trip cannot make it late. */
+    static final long RESERVE_LEAD_MILLIS = 20;
+
+    public Sender(OutboundStore store, RateLedger ledger, TelegramClient telegram,
                   PacingPolicy pacing, RetryPolicy retry, Metrics metrics, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.ledger = Objects.requireNonNull(ledger, "ledger");
-        this.queue = Objects.requireNonNull(queue, "queue");
         this.telegram = Objects.requireNonNull(telegram, "telegram");
         this.pacing = Objects.requireNonNull(pacing, "pacing");
         this.retry = Objects.requireNonNull(retry, "retry");
@@ -89,7 +90,7 @@ public final class Sender {
      */
     public Outcome process(OutboundCommand command, int receiveCount) {
         Outcome outcome = switch (command) {
-            case OutboundCommand.Send s -> send(s, receiveCount);
+            case OutboundCommand.Send s -> send(s, receiveCount, true);
             case OutboundCommand.Edit e -> edit(e, receiveCount);
             case OutboundCommand.AnswerCallback a -> answer(a, receiveCount);
         };
@@ -102,7 +103,7 @@ public final class Sender {
 
     // ================================================================ send
 
-    private Outcome send(OutboundCommand.Send cmd, int receiveCount) {
+    private Outcome send(OutboundCommand.Send cmd, int receiveCount, boolean followMigration) {
         String botId = cmd.botId();
         boolean group = PacingPolicy.isGroup(cmd.chatId());
         long now = clock.nowMillis();
@@ -110,8 +111,6 @@ public final class Sender {
         long earliest = pacing.earliestSend(recent, group, now);
         long latest = now + pacing.maxInProcessWait().toMillis();
         if (earliest > latest) return later(earliest - now, "chat pacing");
-        long slot = ledger.reserve(botId, pacing.globalBudgetPerSecond(), earliest, latest, now);
-        if (slot < 0) return later(1000, "bot pacing");
 
         OutboundEntry entry;
         switch (store.claim(botId, cmd.dialogId(), cmd.seq(), clock.nowMillis())) {
@@ -135,8 +134,16 @@ public final class Sender {
                     "not delivered after " + receiveCount + " deliveries from the queue"));
             return new Outcome.Done(Result.FAILED);
         }
+        // The global slot is reserved last, right before the wait: nothing may run between the reservation and
+        // the call, or late sends would bunch up against the next ones in Telegram's sliding second.
+        now = clock.nowMillis();
+        long slot = ledger.reserve(botId, pacing.globalBudgetPerSecond(), Math.max(earliest, now + RESERVE_LEAD_MILLIS),
+                now + pacing.maxInProcessWait().toMillis(), now);
+        if (slot < 0) {
+            store.release(entry, entry.attempts(), null, clock.nowMillis());
+            return later(1000, "bot pacing");
+        }
         String target = entry.chatId();
-        ledger.recordSends(botId, target, pacing.withSend(recent, slot, PacingPolicy.isGroup(target)));
         try {
             clock.sleepUntil(slot);
         } catch (InterruptedException e) {
@@ -149,13 +156,24 @@ public final class Sender {
             JsonNode result = telegram.call(entry.call().method(), withChat(entry.call().params(), target), JsonNode.class);
             messageId = result.path("message_id").asLong();
         } catch (TelegramException e) {
-            return failed(entry, e);
+            recordPace(botId, target, recent, slot);
+            return failed(entry, e, receiveCount, followMigration);
         }
         store.markSent(entry, messageId, clock.nowMillis());
+        recordPace(botId, target, recent, slot);
         return new Outcome.Done(Result.SENT);
     }
 
-    private Outcome failed(OutboundEntry entry, TelegramException e) {
+    /** Best effort: a lost pace record costs at worst one early message (and a 429 retry), never a send. */
+    private void recordPace(String botId, String chatId, List<Long> recent, long sentAt) {
+        try {
+            ledger.recordSends(botId, chatId, pacing.withSend(recent, sentAt, PacingPolicy.isGroup(chatId)));
+        } catch (RuntimeException e) {
+            log("WARN", "pace not recorded: " + e.getClass().getSimpleName(), null, -1, null);
+        }
+    }
+
+    private Outcome failed(OutboundEntry entry, TelegramException e, int receiveCount, boolean followMigration) {
         int attempts = entry.attempts() + 1;
         RetryPolicy.Decision decision = retry.decide(e, attempts);
         switch (decision) {
@@ -175,11 +193,19 @@ public final class Sender {
                 return new Outcome.Done(Result.FAILED);
             }
             case RetryPolicy.Decision.Migrate m -> {
+                if (!followMigration) {
+                    fail(entry, new OutboundEntry.Failure("CHAT_MIGRATED", 400, "the chat migrated twice in a row"));
+                    return new Outcome.Done(Result.FAILED);
+                }
+                // The entry now targets the new chat; send it at once. Should that have to wait, this command comes
+                // back and, finding the entry queued with the new chat id, sends it there (the entry decides the
+                // target, not the command). Not re-enqueued under the new group: the command's deduplication id
+                // is the entry's, and a queue deduplicating across groups would drop it.
                 String newChat = Long.toString(m.newChatId());
                 store.redirect(entry, newChat, clock.nowMillis());
-                queue.enqueue(List.of(new OutboundCommand.Send(entry.botId(), newChat, entry.dialogId(), entry.seq())));
                 log("INFO", "chat migrated: entry redirected", entry.dialogId(), entry.seq(), "CHAT_MIGRATED");
-                return new Outcome.Done(Result.REDIRECTED);
+                Outcome resent = send(new OutboundCommand.Send(entry.botId(), newChat, entry.dialogId(), entry.seq()), receiveCount, false);
+                return resent instanceof Outcome.Done d && d.result() == Result.SENT ? new Outcome.Done(Result.REDIRECTED) : resent;
             }
         }
     }
@@ -204,21 +230,24 @@ public final class Sender {
         long earliest = pacing.earliestSend(recent, group, now);
         long latest = now + pacing.maxInProcessWait().toMillis();
         if (earliest > latest) return later(earliest - now, "chat pacing");
-        long slot = ledger.reserve(cmd.botId(), pacing.globalBudgetPerSecond(), earliest, latest, now);
-        if (slot < 0) return later(1000, "bot pacing");
-        ledger.recordSends(cmd.botId(), target, pacing.withSend(recent, slot, group));
         BotApiCall call = TelegramRequests.edit(cmd, entry.telegramMessageId());
+        long slot = ledger.reserve(cmd.botId(), pacing.globalBudgetPerSecond(), Math.max(earliest, now + RESERVE_LEAD_MILLIS), latest, now);
+        if (slot < 0) return later(1000, "bot pacing");
         try {
             clock.sleepUntil(slot);
-            telegram.call(call.method(), withChat(call.params(), target), JsonNode.class);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return later(1000, "interrupted");
+        }
+        try {
+            telegram.call(call.method(), withChat(call.params(), target), JsonNode.class);
         } catch (TelegramApiException e) {
             boolean unchanged = e.errorCode() == 400 && e.description() != null && e.description().contains("message is not modified");
             if (!unchanged) return otherFailure(e, receiveCount, cmd.dialogId(), cmd.seq(), "edit");
         } catch (TelegramException e) {
             return otherFailure(e, receiveCount, cmd.dialogId(), cmd.seq(), "edit");
+        } finally {
+            recordPace(cmd.botId(), target, recent, slot);
         }
         store.recordEdit(entry, cmd.revision(), previewAfterEdit(entry, cmd), dataAfterEdit(entry, cmd), clock.nowMillis());
         return new Outcome.Done(Result.EDITED);

@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
 final class BotApi {
 
     static final int MAX_TEXT_LENGTH = 4096;
+    static final int MAX_CAPTION_LENGTH = 1024;
+    /** What a Telegram file_id looks like: URL-safe base64, dozens of characters. */
+    private static final Pattern FILE_ID = Pattern.compile("[A-Za-z0-9_-]{24,}");
     private static final Pattern SECRET_TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,256}");
 
     /** A successful answer; {@code description} is optional (setWebhook has one). */
@@ -43,8 +46,21 @@ final class BotApi {
         register("getWebhookInfo", this::getWebhookInfo);
         register("getUpdates", this::getUpdates);
         register("sendMessage", this::sendMessage);
+        for (String kind : List.of("photo", "document", "video", "voice", "audio", "animation", "sticker", "video_note")) {
+            register("send" + camel(kind), (bot, params) -> sendMedia(bot, params, kind));
+        }
+        register("editMessageText", this::editMessageText);
+        register("editMessageReplyMarkup", this::editMessageReplyMarkup);
         register("answerCallbackQuery", this::answerCallbackQuery);
         register("getChat", this::getChat);
+    }
+
+    private static String camel(String snake) {
+        StringBuilder out = new StringBuilder();
+        for (String word : snake.split("_")) {
+            out.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+        }
+        return out.toString();
     }
 
     private void register(String name, Method method) {
@@ -138,10 +154,7 @@ final class BotApi {
     private Result sendMessage(FakeBot bot, Params params) {
         Chat chat = chatToSendTo(bot, params);
         String text = params.string("text");
-        String parseMode = params.string("parse_mode");
-        if (parseMode != null && parseMode.isBlank()) {
-            parseMode = null;
-        }
+        String parseMode = parseMode(params);
         if (text == null) {
             throw ApiError.badRequest("message text is empty");
         }
@@ -149,21 +162,40 @@ final class BotApi {
         if (visible.isBlank()) {
             throw ApiError.badRequest("message text is empty");
         }
-        if (visible.length() > MAX_TEXT_LENGTH) {
+        if (HtmlText.length(visible) > MAX_TEXT_LENGTH) {
             throw ApiError.badRequest("message is too long");
         }
-        Long threadId = params.longValue("message_thread_id");
-        boolean inTopic = threadId != null && chat.group() != null && chat.group().isForum();
-        if (inTopic && !chat.group().hasTopic(threadId)) {
-            throw ApiError.badRequest("message thread not found");
+        return send(bot, params, chat, text, parseMode, visible, null);
+    }
+
+    /** sendPhoto, sendDocument, …: by file_id, with an optional caption (not for stickers and video notes). */
+    private Result sendMedia(FakeBot bot, Params params, String kind) {
+        Chat chat = chatToSendTo(bot, params);
+        String fileId = params.string(kind);
+        if (fileId == null || fileId.isBlank()) {
+            throw ApiError.badRequest("there is no " + kind + " in the request");
         }
-        JsonNode replyMarkup = null;
-        if (params.raw("reply_markup") != null) {
-            replyMarkup = params.structure("reply_markup");
-            if (replyMarkup == null || !replyMarkup.isObject()) {
-                throw ApiError.badRequest("can't parse reply keyboard markup JSON object");
+        if (!FILE_ID.matcher(fileId.strip()).matches()) {
+            throw ApiError.badRequest("wrong file identifier/HTTP URL specified");
+        }
+        boolean captioned = !kind.equals("sticker") && !kind.equals("video_note");
+        String caption = captioned ? params.string("caption") : null;
+        String parseMode = parseMode(params);
+        String visible = null;
+        if (caption != null) {
+            visible = TelegramJson.visibleText(caption, parseMode);
+            if (HtmlText.length(visible) > MAX_CAPTION_LENGTH) {
+                throw ApiError.badRequest("message caption is too long");
             }
         }
+        return send(bot, params, chat, caption, parseMode, visible, kind);
+    }
+
+    /** The checks and effects every sending method shares, once its own content is validated. */
+    private Result send(FakeBot bot, Params params, Chat chat, String text, String parseMode, String visible,
+            String mediaKind) {
+        Long threadId = threadId(params, chat);
+        JsonNode replyMarkup = replyMarkup(params);
         int retryAfter = bot.rateLimiter().acquire(chat.id(), chat.group() != null);
         if (retryAfter > 0) {
             throw ApiError.tooManyRequests(retryAfter);
@@ -172,26 +204,164 @@ final class BotApi {
         Instant now = Instant.now();
         long messageId = telegram.nextMessageId(bot, chat.id());
         ObjectNode message = json().createObjectNode().put("message_id", messageId);
-        if (inTopic) {
+        if (threadId != null) {
             message.put("message_thread_id", threadId);
         }
         message.set("from", TelegramJson.botUser(bot));
         message.set("chat", chat.json());
         message.put("date", now.getEpochSecond());
-        if (inTopic) {
+        if (threadId != null) {
             message.put("is_topic_message", true);
         }
-        message.put("text", visible);
-        ArrayNode entities = parseMode == null ? TelegramJson.detectEntities(visible) : null;
-        if (entities != null) {
-            message.set("entities", entities);
+        if (mediaKind != null) {
+            message.set(mediaKind, mediaObject(mediaKind, params.string(mediaKind).strip()));
+        }
+        String textField = mediaKind == null ? "text" : "caption";
+        if (visible != null) {
+            message.put(textField, visible);
+            ArrayNode entities = parseMode == null ? TelegramJson.detectEntities(visible) : null;
+            if (entities != null) {
+                message.set(mediaKind == null ? "entities" : "caption_entities", entities);
+            }
         }
         if (replyMarkup != null && replyMarkup.has("inline_keyboard")) {
             message.set("reply_markup", replyMarkup.deepCopy()); // Telegram echoes only inline keyboards
         }
-        telegram.recordSent(new OutgoingMessage(bot.id(), chat.id(), messageId, inTopic ? threadId : null, text,
-                parseMode, replyMarkup, now, params.asJson(), message.deepCopy()));
+        telegram.recordSent(new OutgoingMessage(bot.id(), chat.id(), messageId, threadId, text,
+                parseMode, replyMarkup, now, params.asJson(), message.deepCopy(), mediaKind));
         return Result.of(message);
+    }
+
+    private JsonNode mediaObject(String kind, String fileId) {
+        ObjectNode file = json().createObjectNode().put("file_id", fileId)
+                .put("file_unique_id", "AgAD" + Integer.toHexString(fileId.hashCode()));
+        if (kind.equals("photo")) {
+            // Telegram answers with the sizes it has; one is enough for a sender
+            ArrayNode sizes = json().createArrayNode();
+            sizes.add(file.put("file_size", 153600).put("width", 1280).put("height", 960));
+            return sizes;
+        }
+        return file;
+    }
+
+    private Result editMessageText(FakeBot bot, Params params) {
+        String text = params.string("text");
+        String parseMode = parseMode(params);
+        if (text == null) {
+            throw ApiError.badRequest("message text is empty");
+        }
+        String visible = TelegramJson.visibleText(text, parseMode);
+        if (visible.isBlank()) {
+            throw ApiError.badRequest("message text is empty");
+        }
+        if (HtmlText.length(visible) > MAX_TEXT_LENGTH) {
+            throw ApiError.badRequest("message is too long");
+        }
+        return edit(bot, params, "editMessageText", text, visible);
+    }
+
+    private Result editMessageReplyMarkup(FakeBot bot, Params params) {
+        return edit(bot, params, "editMessageReplyMarkup", null, null);
+    }
+
+    private Result edit(FakeBot bot, Params params, String method, String text, String visible) {
+        if (params.raw("inline_message_id") != null) {
+            throw ApiError.badRequest("message to edit not found"); // the fake has no inline messages
+        }
+        Chat chat = resolveChat(params);
+        Long messageId = params.longValue("message_id");
+        if (messageId == null) {
+            throw ApiError.badRequest("message identifier is not specified");
+        }
+        ObjectNode current = telegram.botMessage(bot.id(), chat.id(), messageId);
+        if (current == null) {
+            throw ApiError.badRequest("message to edit not found");
+        }
+        JsonNode replyMarkup = replyMarkup(params);
+        if (replyMarkup != null && !replyMarkup.has("inline_keyboard")) {
+            throw ApiError.badRequest("inline keyboard expected");
+        }
+        JsonNode newKeyboard = replyMarkup == null || replyMarkup.path("inline_keyboard").isEmpty() ? null : replyMarkup;
+        String newText = visible != null ? visible : current.path("text").asText(null);
+        boolean sameText = java.util.Objects.equals(newText, current.path("text").asText(null));
+        boolean sameMarkup = java.util.Objects.equals(newKeyboard, current.get("reply_markup"));
+        if (sameText && sameMarkup) {
+            throw ApiError.badRequest("message is not modified: specified new message content and reply markup are "
+                    + "exactly the same as a current content and reply markup of the message");
+        }
+        int retryAfter = bot.rateLimiter().acquire(chat.id(), chat.group() != null);
+        if (retryAfter > 0) {
+            throw ApiError.tooManyRequests(retryAfter);
+        }
+        ObjectNode updated = current.deepCopy();
+        if (visible != null) {
+            updated.put("text", visible);
+            updated.remove("entities");
+        }
+        if (newKeyboard == null) {
+            updated.remove("reply_markup");
+        } else {
+            updated.set("reply_markup", newKeyboard.deepCopy());
+        }
+        updated.put("edit_date", Instant.now().getEpochSecond());
+        telegram.recordEdit(new MessageEdit(bot.id(), chat.id(), messageId, method, text, newKeyboard, Instant.now()), updated);
+        return Result.of(updated);
+    }
+
+    private static String parseMode(Params params) {
+        String parseMode = params.string("parse_mode");
+        return parseMode == null || parseMode.isBlank() ? null : parseMode;
+    }
+
+    /** {@code message_thread_id}: only forum topics that exist (null when absent). */
+    private static Long threadId(Params params, Chat chat) {
+        Long threadId = params.longValue("message_thread_id");
+        if (threadId == null) {
+            return null;
+        }
+        if (chat.group() == null || !chat.group().isForum() || !chat.group().hasTopic(threadId)) {
+            throw ApiError.badRequest("message thread not found");
+        }
+        return threadId;
+    }
+
+    /** {@code reply_markup}, validated as Telegram does the parts we use; null when absent. */
+    private static JsonNode replyMarkup(Params params) {
+        if (params.raw("reply_markup") == null) {
+            return null;
+        }
+        JsonNode markup = params.structure("reply_markup");
+        if (markup == null || !markup.isObject()) {
+            throw ApiError.badRequest("can't parse reply keyboard markup JSON object");
+        }
+        JsonNode inline = markup.get("inline_keyboard");
+        if (inline != null) {
+            if (!inline.isArray()) {
+                throw ApiError.badRequest("field \"inline_keyboard\" of the InlineKeyboardMarkup must be an Array");
+            }
+            for (JsonNode row : inline) {
+                if (!row.isArray()) {
+                    throw ApiError.badRequest("field \"inline_keyboard\" of the InlineKeyboardMarkup must be an Array of Arrays");
+                }
+                for (JsonNode button : row) {
+                    if (!button.path("text").isTextual()) {
+                        throw ApiError.badRequest("can't find field \"text\"");
+                    }
+                    JsonNode data = button.get("callback_data");
+                    if (data != null) {
+                        int bytes = data.asText().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                        if (bytes < 1 || bytes > 64) {
+                            throw ApiError.badRequest("BUTTON_DATA_INVALID");
+                        }
+                    } else if (!button.has("url") && !button.has("switch_inline_query") && !button.has("web_app")
+                            && !button.has("login_url") && !button.has("copy_text") && !button.has("pay")
+                            && !button.has("switch_inline_query_current_chat") && !button.has("callback_game")) {
+                        throw ApiError.badRequest("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard");
+                    }
+                }
+            }
+        }
+        return markup;
     }
 
     private Result answerCallbackQuery(FakeBot bot, Params params) {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,11 +57,26 @@ final class BotApiHandler implements HttpHandler {
             return error(ApiError.unauthorized());
         }
         String method = path.group(2);
+        Duration halfTrip = telegram.options().latency().dividedBy(2);
+        pause(halfTrip); // the request travelling to Telegram …
+        try {
+            return respond(exchange, bot, method, body);
+        } finally {
+            pause(halfTrip); // … and the answer travelling back
+        }
+    }
+
+    private Response respond(HttpExchange exchange, FakeBot bot, String method, byte[] body) throws IOException {
         Fault fault = bot.takeFault(method);
         switch (fault) {
             case null -> {
             }
             case Fault.Delay delay -> sleep(delay);
+            case Fault.Lost lost -> {
+                pause(lost.after());
+                return new Response(504, "text/html", "<html><body><h1>504 Gateway Time-out</h1></body></html>"
+                        .getBytes(StandardCharsets.UTF_8));
+            }
             case Fault.Error e -> {
                 if (e.errorCode() == 429) {
                     bot.rateLimiter().countTooManyRequests();
@@ -100,6 +116,17 @@ final class BotApiHandler implements HttpHandler {
             envelope.set("parameters", e.parameters());
         }
         return new Response(e.code(), "application/json", json.writeValueAsBytes(envelope));
+    }
+
+    private static void pause(Duration d) {
+        if (d.isZero() || d.isNegative()) {
+            return;
+        }
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void sleep(Fault.Delay delay) {

@@ -42,7 +42,7 @@ import java.util.regex.Pattern;
  * }
  * }</pre>
  *
- * <p>Known simplifications: no file uploads or downloads, no message editing or deleting by the bot,
+ * <p>Known simplifications: media only by file_id (no uploads, downloads or URLs), no deleting by the bot,
  * bots see every group message (privacy mode off), and webhook URLs may be plain http on any port.
  */
 public final class FakeTelegram implements AutoCloseable {
@@ -64,9 +64,15 @@ public final class FakeTelegram implements AutoCloseable {
      * @param webhookTimeout        how long a webhook may take to answer
      */
     public record Options(int port, RateLimits rateLimits, Duration webhookRetryBaseDelay,
-            Duration webhookRetryMaxDelay, Duration webhookTimeout) {
+            Duration webhookRetryMaxDelay, Duration webhookTimeout, Duration latency) {
+
+        public Options(int port, RateLimits rateLimits, Duration webhookRetryBaseDelay, Duration webhookRetryMaxDelay,
+                Duration webhookTimeout) {
+            this(port, rateLimits, webhookRetryBaseDelay, webhookRetryMaxDelay, webhookTimeout, Duration.ZERO);
+        }
 
         public Options {
+            Objects.requireNonNull(latency, "latency");
             Objects.requireNonNull(rateLimits, "rateLimits");
             Objects.requireNonNull(webhookRetryBaseDelay, "webhookRetryBaseDelay");
             Objects.requireNonNull(webhookRetryMaxDelay, "webhookRetryMaxDelay");
@@ -80,19 +86,27 @@ public final class FakeTelegram implements AutoCloseable {
         }
 
         public Options withPort(int port) {
-            return new Options(port, rateLimits, webhookRetryBaseDelay, webhookRetryMaxDelay, webhookTimeout);
+            return new Options(port, rateLimits, webhookRetryBaseDelay, webhookRetryMaxDelay, webhookTimeout, latency);
         }
 
         public Options withRateLimits(RateLimits rateLimits) {
-            return new Options(port, rateLimits, webhookRetryBaseDelay, webhookRetryMaxDelay, webhookTimeout);
+            return new Options(port, rateLimits, webhookRetryBaseDelay, webhookRetryMaxDelay, webhookTimeout, latency);
         }
 
         public Options withWebhookRetry(Duration baseDelay, Duration maxDelay) {
-            return new Options(port, rateLimits, baseDelay, maxDelay, webhookTimeout);
+            return new Options(port, rateLimits, baseDelay, maxDelay, webhookTimeout, latency);
         }
 
         public Options withWebhookTimeout(Duration webhookTimeout) {
-            return new Options(port, rateLimits, webhookRetryBaseDelay, webhookRetryMaxDelay, webhookTimeout);
+            return new Options(port, rateLimits, webhookRetryBaseDelay, webhookRetryMaxDelay, webhookTimeout, latency);
+        }
+
+        /**
+         * Every Bot API call takes this long before it is performed (half) and answered (half), like a round trip to
+         * api.telegram.org; flood limits see the call at its midpoint, as Telegram's servers would.
+         */
+        public Options withLatency(Duration latency) {
+            return new Options(port, rateLimits, webhookRetryBaseDelay, webhookRetryMaxDelay, webhookTimeout, latency);
         }
     }
 
@@ -106,6 +120,9 @@ public final class FakeTelegram implements AutoCloseable {
             .build();
     private final BotApi api = new BotApi(this);
     private final SentLog sent = new SentLog();
+    /** The current state of every message a bot sent, by "bot:chat:message", for edits. */
+    private final Map<String, ObjectNode> botMessages = new ConcurrentHashMap<>();
+    private final List<MessageEdit> edits = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final Map<String, FakeBot> botsByToken = new ConcurrentHashMap<>();
     private final Map<Long, FakeBot> botsById = new ConcurrentHashMap<>();
@@ -368,6 +385,11 @@ public final class FakeTelegram implements AutoCloseable {
         sent.clear();
     }
 
+    /** Edits of sent messages, in the order they were made. */
+    public List<MessageEdit> edits() {
+        return List.copyOf(edits);
+    }
+
     // ================================================================ package internals
 
     ObjectMapper json() {
@@ -379,7 +401,19 @@ public final class FakeTelegram implements AutoCloseable {
     }
 
     void recordSent(OutgoingMessage message) {
+        botMessages.put(message.botId() + ":" + message.chatId() + ":" + message.messageId(), message.message().deepCopy());
         sent.add(message);
+    }
+
+    /** The message as it now is, or null when this bot sent no such message to that chat. */
+    ObjectNode botMessage(long botId, long chatId, long messageId) {
+        ObjectNode m = botMessages.get(botId + ":" + chatId + ":" + messageId);
+        return m == null ? null : m.deepCopy();
+    }
+
+    void recordEdit(MessageEdit edit, ObjectNode updated) {
+        botMessages.put(edit.botId() + ":" + edit.chatId() + ":" + edit.messageId(), updated.deepCopy());
+        edits.add(edit);
     }
 
     /** Message ids count up per chat; a private chat is a separate chat for each bot. */

@@ -33,6 +33,25 @@ public sealed interface Fault {
         }
     }
 
+    /**
+     * The request is lost on the way: the fake holds it for {@code after} (make that longer than the client's
+     * timeout), never performs it, then answers 504 Gateway Timeout to whoever still listens.
+     */
+    record Lost(Duration after) implements Fault {
+        public Lost {
+            Objects.requireNonNull(after, "after");
+        }
+    }
+
+    static Fault lost(Duration after) {
+        return new Lost(after);
+    }
+
+    /** 403 "Forbidden: bot was blocked by the user" without changing the fake's state. */
+    static Fault blockedByUser() {
+        return new Error(403, "Forbidden: bot was blocked by the user", null);
+    }
+
     static Fault error(int errorCode, String description) {
         return new Error(errorCode, description, null);
     }

@@ -14,9 +14,16 @@ import java.util.List;
  * @param replyMarkup as sent, or null
  * @param params      every parameter of the call, as received
  * @param message     the {@code Message} object the API returned (text with markup removed)
+ * @param mediaKind   null for {@code sendMessage}; else {@code photo}, {@code document}, … {@code video_note}
+ *                    ({@code text} is then the caption, or null)
  */
 public record OutgoingMessage(long botId, long chatId, long messageId, Long messageThreadId, String text,
-        String parseMode, JsonNode replyMarkup, Instant sentAt, JsonNode params, ObjectNode message) {
+        String parseMode, JsonNode replyMarkup, Instant sentAt, JsonNode params, ObjectNode message, String mediaKind) {
+
+    public OutgoingMessage(long botId, long chatId, long messageId, Long messageThreadId, String text,
+            String parseMode, JsonNode replyMarkup, Instant sentAt, JsonNode params, ObjectNode message) {
+        this(botId, chatId, messageId, messageThreadId, text, parseMode, replyMarkup, sentAt, params, message, null);
+    }
 
     /** {@code callback_data} of every inline button, row by row. */
     public List<String> callbackData() {
@@ -36,6 +43,7 @@ public record OutgoingMessage(long botId, long chatId, long messageId, Long mess
     @Override
     public String toString() {
         return "OutgoingMessage[bot=" + botId + ", chat=" + chatId + ", id=" + messageId
-                + (messageThreadId == null ? "" : ", thread=" + messageThreadId) + ", text=" + text + "]";
+                + (messageThreadId == null ? "" : ", thread=" + messageThreadId)
+                + (mediaKind == null ? "" : ", " + mediaKind) + ", text=" + text + "]";
     }
 }

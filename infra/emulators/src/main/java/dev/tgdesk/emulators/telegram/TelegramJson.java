@@ -29,8 +29,6 @@ final class TelegramJson {
     private static final List<Detector> DETECTORS = List.of(
             new Detector(BOT_COMMAND, "bot_command"), new Detector(MENTION, "mention"), new Detector(URL, "url"));
 
-    private static final Pattern HTML_TAG = Pattern.compile("<[^>]*>");
-    private static final Pattern HTML_ENTITY = Pattern.compile("&(lt|gt|amp|quot|#\\d+|#x[0-9a-fA-F]+);");
     private static final Pattern MD_LINK = Pattern.compile("\\[([^\\]]*)]\\([^)]*\\)");
 
     private TelegramJson() {
@@ -124,23 +122,11 @@ final class TelegramJson {
             return text;
         }
         return switch (parseMode.toLowerCase(Locale.ROOT)) {
-            case "html" -> unescapeHtml(HTML_TAG.matcher(text).replaceAll(""));
+            case "html" -> HtmlText.visible(text);
             case "markdownv2" -> stripMarkdown(text, true);
             case "markdown" -> stripMarkdown(text, false);
             default -> throw ApiError.badRequest("unsupported parse_mode");
         };
-    }
-
-    private static String unescapeHtml(String text) {
-        return HTML_ENTITY.matcher(text).replaceAll(m -> Matcher.quoteReplacement(switch (m.group(1)) {
-            case "lt" -> "<";
-            case "gt" -> ">";
-            case "amp" -> "&";
-            case "quot" -> "\"";
-            default -> m.group(1).startsWith("#x")
-                    ? Character.toString(Integer.parseInt(m.group(1).substring(2), 16))
-                    : Character.toString(Integer.parseInt(m.group(1).substring(1)));
-        }));
     }
 
     private static String stripMarkdown(String text, boolean v2) {
