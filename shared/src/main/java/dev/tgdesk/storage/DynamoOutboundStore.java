@@ -128,14 +128,16 @@ public final class DynamoOutboundStore implements OutboundStore {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(Keys.PK, s(Keys.dialog(entry.botId(), entry.dialogId())));
         item.put(Keys.SK, s(Keys.runLog(now, (int) (entry.seq() % 1000))));
-        item.put("type", s("log"));
-        item.put("level", s("error"));
+        item.put("type", s("runlog"));
         item.put("at", n(now));
-        item.put("entrySeq", n(entry.seq()));
         if (entry.authorRef() != null) item.put("authorRef", s(entry.authorRef()));
         String text = "Message " + entry.seq() + " was not delivered: " + failure.kind()
                 + (failure.description() == null ? "" : " — " + failure.description());
-        item.put("text", s(text.length() > MAX_LOG_TEXT ? text.substring(0, MAX_LOG_TEXT) : text));
+        // the same shape as a scenario turn's log item: a list of lines
+        item.put("lines", AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of(
+                "level", s("error"),
+                "text", s(text.length() > MAX_LOG_TEXT ? text.substring(0, MAX_LOG_TEXT) : text),
+                "entrySeq", n(entry.seq()))))));
         item.put("failure", OutboundItems.failure(failure));
         return item;
     }

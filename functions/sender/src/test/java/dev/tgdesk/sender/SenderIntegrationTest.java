@@ -227,9 +227,10 @@ class SenderIntegrationTest {
                 .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(Keys.dialog(botId, dialog)), ":l", AttributeValue.fromS("LOG#"))))
                 .items();
         assertEquals(1, logs.size());
-        assertEquals("error", logs.get(0).get("level").s());
-        assertEquals("7", logs.get(0).get("entrySeq").n());
-        assertTrue(logs.get(0).get("text").s().contains("BLOCKED_BY_USER"));
+        var line = logs.get(0).get("lines").l().get(0).m();
+        assertEquals("error", line.get("level").s());
+        assertEquals("7", line.get("entrySeq").n());
+        assertTrue(line.get("text").s().contains("BLOCKED_BY_USER"));
     }
 
     @Test

@@ -66,7 +66,7 @@ final class LocalPipeline implements AutoCloseable {
                 new SqsOutboundQueue(sqs, outboundUrl, json), timers, clock, EmfMetrics.forFunction("scenario"));
         var scenarioHandler = new ScenarioHandler(runner, timers, json);
         var sender = new Sender(new DynamoOutboundStore(dynamo, table), new DynamoRateLedger(dynamo, table),
-                new SqsOutboundQueue(sqs, outboundUrl, json), telegram, PacingPolicy.telegram(), RetryPolicy.defaults(),
+                telegram, PacingPolicy.telegram(), RetryPolicy.defaults(),
                 EmfMetrics.forFunction("sender"), Sender.Clock.SYSTEM);
         var senderHandler = new SenderHandler(sender, sqs, outboundUrl, botId, EmfMetrics.forFunction("sender"));
 

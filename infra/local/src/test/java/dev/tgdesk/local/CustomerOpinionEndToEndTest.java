@@ -65,7 +65,7 @@ class CustomerOpinionEndToEndTest {
         press(ann, greeting, "Yes");
         OutgoingMessage rating = awaitText(ann.id(), "How would you rate us");
         press(ann, rating, "5");
-        awaitText(ann.id(), "What could we do better?");
+        awaitText(ann.id(), "Thank you! What could we do better?");
         bot.userSends(ann, "Quick answers <b>please</b>");
         awaitText(ann.id(), "Thank you for your feedback, Ann!");
 
@@ -96,8 +96,9 @@ class CustomerOpinionEndToEndTest {
         assertEquals("Bob (@bobby) declined the survey — is everything ok?", toTeam.text());
 
         String dialogId = stored.activeDialogId(bob.id());
-        Map<String, AttributeValue> teamEntry = awaitEntry(dialogId, e -> "@" + LocalRuntime.TEAM_CHAT_USERNAME
-                .equals(e.get("chatId").s()) && !"queued".equals(e.get("status").s()) && !"sending".equals(e.get("status").s()));
+        String teamChat = "@" + LocalRuntime.TEAM_CHAT_USERNAME;
+        Map<String, AttributeValue> teamEntry = awaitEntry(dialogId, e -> teamChat.equals(e.get("chatId").s())
+                && !"queued".equals(e.get("status").s()) && !"sending".equals(e.get("status").s()));
         assertEquals("sent", teamEntry.get("status").s());
         assertEquals(toTeam.messageId(), Long.parseLong(teamEntry.get("telegramMessageId").n()));
         // the dialog is now the operators'
@@ -142,7 +143,13 @@ class CustomerOpinionEndToEndTest {
     // ---------------------------------------------------------------- helpers
 
     OutgoingMessage awaitText(long chatId, String prefix) {
-        return local.fakeTelegram().awaitSent(m -> m.chatId() == chatId && m.message().path("text").asText("").startsWith(prefix), WAIT);
+        try {
+            return local.fakeTelegram().awaitSent(m -> m.chatId() == chatId && m.message().path("text").asText("").startsWith(prefix), WAIT);
+        } catch (RuntimeException e) {
+            String dialogId = stored.activeDialogId(chatId);
+            throw new AssertionError("no \"" + prefix + "\" to " + chatId + "; run log: "
+                    + (dialogId == null ? "no dialog" : runLog(dialogId)), e);
+        }
     }
 
     void press(FakeUser user, OutgoingMessage message, String buttonText) {
