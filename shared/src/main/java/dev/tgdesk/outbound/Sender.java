@@ -73,6 +73,24 @@ public final class Sender {
 
     /** A reserved slot is at least this far ahead, so the reservation's own round trip cannot make it late. */
     static final long RESERVE_LEAD_MILLIS = 20;
+    /**
+     * A sender that wakes up this much after its slot (a busy container, a GC pause) takes a new slot instead:
+     * a late send lands next to the following slots' sends and could make 31 in Telegram's sliding second.
+     */
+    static final long LATE_TOLERANCE_MILLIS = 5;
+
+    /** Reserves a global send slot between {@code earliest} and {@code latest} and waits for it; -1 if none is free. */
+    private long awaitSlot(String botId, long earliest, long latest) throws InterruptedException {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            long now = clock.nowMillis();
+            long slot = ledger.reserve(botId, pacing.globalBudgetPerSecond(), Math.max(earliest, now + RESERVE_LEAD_MILLIS), latest, now);
+            if (slot < 0) return -1;
+            clock.sleepUntil(slot);
+            if (clock.nowMillis() - slot <= LATE_TOLERANCE_MILLIS) return slot;
+            metrics.count("OutboundSlotMissed");
+        }
+        return -1;
+    }
 
     public Sender(OutboundStore store, RateLedger ledger, TelegramClient telegram,
                   PacingPolicy pacing, RetryPolicy retry, Metrics metrics, Clock clock) {
@@ -137,20 +155,19 @@ public final class Sender {
         // The global slot is reserved last, right before the wait: nothing may run between the reservation and
         // the call, or late sends would bunch up against the next ones in Telegram's sliding second.
         now = clock.nowMillis();
-        long slot = ledger.reserve(botId, pacing.globalBudgetPerSecond(), Math.max(earliest, now + RESERVE_LEAD_MILLIS),
-                now + pacing.maxInProcessWait().toMillis(), now);
-        if (slot < 0) {
-            store.release(entry, entry.attempts(), null, clock.nowMillis());
-            return later(1000, "bot pacing");
-        }
-        String target = entry.chatId();
+        long slot;
         try {
-            clock.sleepUntil(slot);
+            slot = awaitSlot(botId, earliest, now + pacing.maxInProcessWait().toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             store.release(entry, entry.attempts(), null, clock.nowMillis());
             return later(1000, "interrupted");
         }
+        if (slot < 0) {
+            store.release(entry, entry.attempts(), null, clock.nowMillis());
+            return later(1000, "bot pacing");
+        }
+        String target = entry.chatId();
         long messageId;
         try {
             JsonNode result = telegram.call(entry.call().method(), withChat(entry.call().params(), target), JsonNode.class);
@@ -231,14 +248,14 @@ public final class Sender {
         long latest = now + pacing.maxInProcessWait().toMillis();
         if (earliest > latest) return later(earliest - now, "chat pacing");
         BotApiCall call = TelegramRequests.edit(cmd, entry.telegramMessageId());
-        long slot = ledger.reserve(cmd.botId(), pacing.globalBudgetPerSecond(), Math.max(earliest, now + RESERVE_LEAD_MILLIS), latest, now);
-        if (slot < 0) return later(1000, "bot pacing");
+        long slot;
         try {
-            clock.sleepUntil(slot);
+            slot = awaitSlot(cmd.botId(), earliest, latest);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return later(1000, "interrupted");
         }
+        if (slot < 0) return later(1000, "bot pacing");
         try {
             telegram.call(call.method(), withChat(call.params(), target), JsonNode.class);
         } catch (TelegramApiException e) {

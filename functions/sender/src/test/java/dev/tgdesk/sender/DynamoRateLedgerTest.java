@@ -15,30 +15,36 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The global slot reservation against the emulated DynamoDB, by several "sender instances" taking turns.
- *
- * <p>Turns, not threads: moto does not serialise concurrent conditional writes to one item (two simultaneous
- * reservers can both win), which DynamoDB does; so a truly concurrent run here would test the emulator. See
- * docs/sender.md.
+ * The global slot reservation against the emulated DynamoDB, by several "sender instances" reserving at the
+ * same time (LocalAws's moto applies writes to an item one at a time, as DynamoDB does; see MotoServer).
  */
 class DynamoRateLedgerTest {
 
     @Test
-    void reservationsAcrossInstancesAreDistinctEvenlySpacedAndNeverPast() {
+    void reservationsAcrossInstancesAreDistinctEvenlySpacedAndNeverPast() throws Exception {
         LocalAws aws = LocalAws.shared();
         String table = TemplateResources.create(aws, "rl-" + System.currentTimeMillis() % 100000 + "-").tableName("DataTable");
         var dynamo = aws.dynamoDb();
         int perSecond = PacingPolicy.telegram().globalBudgetPerSecond();
         List<DynamoRateLedger> instances = new ArrayList<>();
         for (int i = 0; i < 6; i++) instances.add(new DynamoRateLedger(dynamo, table)); // each with its own cache
-        List<Long> slots = new ArrayList<>();
+        List<Long> slots = java.util.Collections.synchronizedList(new ArrayList<>());
         long start = System.currentTimeMillis() + 500;
-        for (int i = 0; i < 90; i++) {
-            long now = System.currentTimeMillis();
-            long slot = instances.get(i % instances.size()).reserve("bot1", perSecond, start, start + 60_000, now);
-            assertTrue(slot >= Math.max(start, now), "never a slot in the past");
-            slots.add(slot);
+        List<java.util.concurrent.Future<Object>> done = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(instances.size())) {
+            for (DynamoRateLedger instance : instances) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 15; i++) {
+                        long now = System.currentTimeMillis();
+                        long slot = instance.reserve("bot1", perSecond, start, start + 60_000, now);
+                        assertTrue(slot >= Math.max(start, now), "never a slot in the past");
+                        slots.add(slot);
+                    }
+                    return null;
+                }));
+            }
         }
+        for (var f : done) f.get(); // rethrows an assertion that failed on a worker
         assertEquals(90, slots.stream().distinct().count(), "every slot handed out once");
         Map<Long, Integer> bySecond = new HashMap<>();
         slots.forEach(s -> bySecond.merge(s / 1000, 1, Integer::sum));

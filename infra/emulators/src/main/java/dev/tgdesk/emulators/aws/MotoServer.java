@@ -154,10 +154,32 @@ public final class MotoServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code moto.server} with DynamoDB writes made atomic. moto serves requests on threads and does
+     * not lock an item while a conditional write reads and changes it, so two concurrent
+     * {@code UpdateItem ... ADD n :1 CONDITION n < :max} could both pass — DynamoDB applies writes to
+     * one item one at a time, and our rate ledger and optimistic locks rely on that. One lock around
+     * moto's write operations restores the guarantee; reads stay concurrent.
+     */
+    static final String ATOMIC_WRITES_LAUNCHER = String.join("\n",
+            "import functools, threading",
+            "from moto.dynamodb.models import DynamoDBBackend",
+            "_lock = threading.RLock()",
+            "def _atomic(f):",
+            "    @functools.wraps(f)",
+            "    def locked(*args, **kwargs):",
+            "        with _lock:",
+            "            return f(*args, **kwargs)",
+            "    return locked",
+            "for _name in ('put_item', 'update_item', 'delete_item', 'transact_write_items', 'batch_write_item'):",
+            "    setattr(DynamoDBBackend, _name, _atomic(getattr(DynamoDBBackend, _name)))",
+            "from moto.server import main",
+            "main()");
+
     private void launch(int candidatePort) {
         Path log = Ports.logDirectory().resolve("tgdesk-moto-" + candidatePort + ".log");
         ProcessBuilder builder = new ProcessBuilder(
-                python, "-m", "moto.server", "-H", HOST, "-p", Integer.toString(candidatePort))
+                python, "-c", ATOMIC_WRITES_LAUNCHER, "-H", HOST, "-p", Integer.toString(candidatePort))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("PYTHONUNBUFFERED", "1");
