@@ -98,7 +98,7 @@ class LocalAwsTest {
                 .attributeNames(QueueAttributeName.ALL)).attributesAsStrings();
 
         assertEquals("true", attributes.get("FifoQueue"));
-        assertEquals("false", attributes.get("ContentBasedDeduplication"));
+        assertEquals("true", attributes.get("ContentBasedDeduplication")); // for timers the scheduler delivers
         assertEquals("180", attributes.get("VisibilityTimeout"));
         if (aws.mode() != LocalAws.Mode.MOTO_ELASTICMQ) {
             // ElasticMQ 1.7.1 accepts any attribute on CreateQueue but does not report this one back.
