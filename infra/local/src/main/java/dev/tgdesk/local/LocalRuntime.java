@@ -10,6 +10,7 @@ import dev.tgdesk.emulators.aws.LocalAws;
 import dev.tgdesk.emulators.aws.LocalResources;
 import dev.tgdesk.emulators.aws.TemplateResources;
 import dev.tgdesk.emulators.telegram.FakeBot;
+import dev.tgdesk.emulators.telegram.FakeGroup;
 import dev.tgdesk.emulators.telegram.FakeTelegram;
 import dev.tgdesk.emulators.telegram.FakeUser;
 import dev.tgdesk.inbox.UpdateIngest;
@@ -58,6 +59,8 @@ public final class LocalRuntime implements AutoCloseable {
     public static final String SIMULATE_PATH = "/local/simulate";
     /** {@code GET /local/sent?chat_id=…}: what the bot sent to a chat through the fake Telegram. */
     public static final String SENT_PATH = "/local/sent";
+    /** {@code GET /local/history?chat_id=…}: the stored history, send statuses and run log of a chat's dialog. */
+    public static final String HISTORY_PATH = "/local/history";
     /** The public supergroup the fake Telegram has for the shipped scenario's "Write to chat" node. */
     public static final String TEAM_CHAT_USERNAME = "tgdesk_local_team";
     /** {@code LOCAL_SCENARIOS_DIR}: scenario files loaded at start (default: {@code scenarios/} next to template.yaml). */
@@ -182,6 +185,7 @@ public final class LocalRuntime implements AutoCloseable {
                 List.of(new ApiGatewayServer.Route("POST", WEBHOOK_PATH, WEBHOOK_FUNCTION)),
                 Map.of(WEBHOOK_FUNCTION, webhook));
         started.push(api);
+        api.addContext(HISTORY_PATH, new HistoryEndpoint(dynamoDb, table, botId, json));
         URI webhookUrl = URI.create("http://127.0.0.1:" + api.port() + WEBHOOK_PATH);
         List<String> allowed = List.copyOf(new TreeSet<>(UpdateParser.HANDLED_KINDS));
 
@@ -338,6 +342,20 @@ public final class LocalRuntime implements AutoCloseable {
                 int status;
                 try {
                     JsonNode req = json.readTree(exchange.getRequestBody());
+                    if (req.hasNonNull("bot_leaves") || req.hasNonNull("bot_joins")) {
+                        // the bot is removed from / added back to a group, announced like Telegram does (my_chat_member)
+                        boolean leaves = req.hasNonNull("bot_leaves");
+                        FakeGroup group = fake.groupByUsername((leaves ? req.get("bot_leaves") : req.get("bot_joins")).asText());
+                        if (group == null) throw new IllegalArgumentException("no public group with that username");
+                        FakeUser admin = fake.addUser("Group admin", null);
+                        group.addMember(admin);
+                        JsonNode update = leaves ? bot.removedFromGroup(group, admin) : bot.addedToGroup(group, admin).getLast();
+                        body = json.writeValueAsBytes(Map.of("group_id", group.id(), "update", update));
+                        exchange.getResponseHeaders().set("content-type", "application/json");
+                        exchange.sendResponseHeaders(200, body.length);
+                        exchange.getResponseBody().write(body);
+                        return;
+                    }
                     String firstName = req.path("first_name").asText("Guest");
                     String username = req.hasNonNull("username") ? req.get("username").asText() : null;
                     String language = req.hasNonNull("language_code") ? req.get("language_code").asText() : "en";

@@ -140,7 +140,45 @@ class CustomerOpinionEndToEndTest {
         }
     }
 
+    @Test
+    void theReadmeWalkthroughOverHttp() throws Exception {
+        JsonNode started = post("{\"first_name\":\"Dan\",\"username\":\"dan\",\"language_code\":\"en\",\"text\":\"/start\"}");
+        long dan = started.get("user_id").asLong();
+        Stored.await("greeting", WAIT, () -> get(LocalRuntime.SENT_PATH + "?chat_id=" + dan).size() == 1);
+        post("{\"user_id\":" + dan + ",\"press\":\"q:greet:no\"}");
+        Stored.await("the team message is recorded as sent", WAIT, () -> {
+            for (JsonNode e : get(LocalRuntime.HISTORY_PATH + "?chat_id=" + dan).path("entries")) {
+                if (("@" + LocalRuntime.TEAM_CHAT_USERNAME).equals(e.path("to").asText()) && "sent".equals(e.path("status").asText())
+                        && e.path("telegram_message_id").asLong() > 0) return true;
+            }
+            return false;
+        }, () -> get(LocalRuntime.HISTORY_PATH + "?chat_id=" + dan).toString());
+        JsonNode history = get(LocalRuntime.HISTORY_PATH + "?chat_id=" + dan);
+        assertEquals("operator", history.path("handler").asText());
+        assertTrue(history.path("run_log").size() > 0);
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+
+    JsonNode post(String body) throws Exception {
+        var response = http.send(java.net.http.HttpRequest.newBuilder(local.apiUrl().resolve(LocalRuntime.SIMULATE_PATH))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return Stored.JSON.readTree(response.body());
+    }
+
+    JsonNode get(String pathAndQuery) {
+        try {
+            var response = http.send(java.net.http.HttpRequest.newBuilder(local.apiUrl().resolve(pathAndQuery)).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+            return Stored.JSON.readTree(response.body());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
 
     OutgoingMessage awaitText(long chatId, String prefix) {
         try {
