@@ -62,6 +62,8 @@ class ScenarioFunctionIntegrationTest {
     DynamoScenarioCatalog catalog;
     String group;
 
+    final dev.tgdesk.emulators.AwsCallCounter calls = new dev.tgdesk.emulators.AwsCallCounter();
+
     @BeforeAll
     void start() {
         aws = LocalAws.shared();
@@ -71,8 +73,8 @@ class ScenarioFunctionIntegrationTest {
         inboundUrl = res.queueUrl("InboundQueue");
         outboundUrl = res.queueUrl("OutboundQueue");
         timerUrl = res.queueUrl("TimerQueue");
-        dynamo = aws.dynamoDb();
-        sqs = aws.sqs();
+        dynamo = aws.dynamoDb(calls);
+        sqs = aws.sqs(calls);
         scheduler = aws.configure(SchedulerClient.builder(), "SCHEDULER").build();
         group = prefix + "timers";
         scheduler.createScheduleGroup(b -> b.name(group));
@@ -125,6 +127,18 @@ class ScenarioFunctionIntegrationTest {
         List<Message> sends = drain(outboundUrl, String.valueOf(user));
         assertEquals(1, sends.size(), "FIFO deduplication drops the republished pointer");
         assertTrue(sends.get(0).body().contains("\"type\":\"send\""));
+    }
+
+    @Test
+    void oneTurnIsOneReadOneTransactionAndOneQueueBatch() {
+        long user = IDS.incrementAndGet();
+        invoke(record(user, "/start")); // warms the scenario cache of this container
+        long other = IDS.incrementAndGet();
+        List<Message> inbound = record(other, "/start");
+        calls.reset();
+        invoke(inbound);
+        assertEquals(Map.of("DynamoDb.BatchGetItem", 1, "DynamoDb.TransactWriteItems", 1, "Sqs.SendMessageBatch", 1,
+                "Sqs.SendMessage", 1), calls.snapshot(), "reply + timer: one read, one write, the sends, the timer");
     }
 
     @Test
