@@ -33,6 +33,11 @@ public final class Keys {
     public static final String BIND_PRIVATE_SK = "PRIVATE";
 
     public static final String BY_STATUS_INDEX = "ByStatus";
+    public static final String BY_TEAM_INDEX = "ByTeam";
+    public static final String BY_ASSIGNEE_INDEX = "ByAssignee";
+    public static final String BY_CREATED_INDEX = "ByCreated";
+    /** The assignee partition of dialogs with neither a manager nor a team: the unassigned pool. */
+    public static final String UNASSIGNED = "none";
     public static final String BY_TELEGRAM_ID_INDEX = "ByTelegramId";
 
     private Keys() {
@@ -97,6 +102,19 @@ public final class Keys {
     /** Dialogs of one bot, kind and status, sorted by last activity (index ByStatus). */
     public static String statusPartition(String botId, String kind, String status) {
         return "B#" + botId + "#" + kind + "#" + status;
+    }
+
+    /** Dialogs of one team, kind and status by last activity (index ByTeam; only dialogs with a team). */
+    public static String teamPartition(String botId, String teamId, String kind, String status) {
+        return "B#" + botId + "#T#" + teamId + "#" + kind + "#" + status;
+    }
+
+    /**
+     * Dialogs of one manager, kind and status by last activity (index ByAssignee); {@link #UNASSIGNED} holds the
+     * dialogs with neither manager nor team. A dialog with only a team is in no assignee partition.
+     */
+    public static String assigneePartition(String botId, String operatorId, String kind, String status) {
+        return "B#" + botId + "#A#" + operatorId + "#" + kind + "#" + status;
     }
 
     public static String activitySort(long activityMillis, String dialogId) {

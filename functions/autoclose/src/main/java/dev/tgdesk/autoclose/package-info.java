@@ -1,0 +1,2 @@
+/** functions/autoclose */
+package dev.tgdesk.autoclose;
