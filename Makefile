@@ -17,3 +17,11 @@ build-ScenarioFunction:
 build-SenderFunction:
 	$(MVN) -pl functions/sender -am package
 	cd "$(ARTIFACTS_DIR)" && unzip -qo "$(CURDIR)"/functions/sender/target/tgdesk-function-sender-*-lambda.jar
+
+build-OperatorApiFunction:
+	$(MVN) -pl functions/operator-api -am package
+	cd "$(ARTIFACTS_DIR)" && unzip -qo "$(CURDIR)"/functions/operator-api/target/tgdesk-function-operator-api-*-lambda.jar
+
+build-AutocloseFunction:
+	$(MVN) -pl functions/autoclose -am package
+	cd "$(ARTIFACTS_DIR)" && unzip -qo "$(CURDIR)"/functions/autoclose/target/tgdesk-function-autoclose-*-lambda.jar

@@ -29,9 +29,23 @@ final class ApiGatewayServer implements AutoCloseable {
     /** API Gateway HTTP APIs accept request bodies up to 10 MB. */
     static final int MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
+    /** {@code method} may be {@code ANY}; a path ending in {@code /{proxy+}} matches everything below it. */
     record Route(String method, String path, String functionName) {
         String routeKey() {
             return method + " " + path;
+        }
+
+        private static final String GREEDY = "/{proxy+}";
+
+        /** The captured path parameters when the route matches, else null. */
+        Map<String, String> match(String requestMethod, String requestPath) {
+            if (!method.equals("ANY") && !method.equals(requestMethod)) return null;
+            if (path.endsWith(GREEDY)) {
+                String prefix = path.substring(0, path.length() - GREEDY.length());
+                if (!requestPath.startsWith(prefix + "/") || requestPath.length() == prefix.length() + 1) return null;
+                return Map.of("proxy", requestPath.substring(prefix.length() + 1));
+            }
+            return path.equals(requestPath) ? Map.of() : null;
         }
     }
 
@@ -76,8 +90,9 @@ final class ApiGatewayServer implements AutoCloseable {
                 return;
             }
             for (Route route : routes) {
-                if (route.method().equals(method) && route.path().equals(path)) {
-                    httpApi(exchange, route, body);
+                Map<String, String> params = route.match(method, path);
+                if (params != null) {
+                    httpApi(exchange, route, body, params);
                     return;
                 }
             }
@@ -88,13 +103,14 @@ final class ApiGatewayServer implements AutoCloseable {
         }
     }
 
-    private void httpApi(HttpExchange exchange, Route route, byte[] body) throws IOException {
+    private void httpApi(HttpExchange exchange, Route route, byte[] body, Map<String, String> pathParameters) throws IOException {
         Map<String, String> headers = new LinkedHashMap<>();
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
         byte[] event = recordedEventFor(route, body);
         if (event == null) {
-            event = json.writeValueAsBytes(events.request(route.method(), route.routeKey(), route.path(),
-                    exchange.getRequestURI().getRawQuery(), headers, body, exchange.getRemoteAddress().getAddress().getHostAddress()));
+            event = json.writeValueAsBytes(events.request(method(exchange), route.routeKey(), exchange.getRequestURI().getRawPath(),
+                    exchange.getRequestURI().getRawQuery(), headers, body, exchange.getRemoteAddress().getAddress().getHostAddress(),
+                    pathParameters));
         }
         byte[] output;
         try {
@@ -125,6 +141,10 @@ final class ApiGatewayServer implements AutoCloseable {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    private static String method(HttpExchange exchange) {
+        return exchange.getRequestMethod().toUpperCase(Locale.ROOT);
     }
 
     private void invokeApi(HttpExchange exchange, String name, byte[] payload) throws IOException {

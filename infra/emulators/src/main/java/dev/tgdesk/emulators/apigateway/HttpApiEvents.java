@@ -33,6 +33,15 @@ public final class HttpApiEvents {
      */
     public ObjectNode request(String method, String routeKey, String path, String rawQuery, Map<String, String> headers,
                               byte[] body, String sourceIp) {
+        return request(method, routeKey, path, rawQuery, headers, body, sourceIp, Map.of());
+    }
+
+    /**
+     * @param pathParameters what the route's {@code {name}} / {@code {proxy+}} captured (omitted when empty, as
+     *                       API Gateway does)
+     */
+    public ObjectNode request(String method, String routeKey, String path, String rawQuery, Map<String, String> headers,
+                              byte[] body, String sourceIp, Map<String, String> pathParameters) {
         long now = System.currentTimeMillis();
         ObjectNode event = json.createObjectNode();
         event.put("version", "2.0");
@@ -41,6 +50,21 @@ public final class HttpApiEvents {
         event.put("rawQueryString", rawQuery == null ? "" : rawQuery);
         ObjectNode h = event.putObject("headers");
         headers.forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), v));
+        if (rawQuery != null && !rawQuery.isEmpty()) {
+            // decoded; repeated names joined with commas, as API Gateway does
+            ObjectNode q = event.putObject("queryStringParameters");
+            for (String pair : rawQuery.split("&")) {
+                if (pair.isEmpty()) continue;
+                int eq = pair.indexOf('=');
+                String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                q.put(name, q.has(name) ? q.get(name).asText() + "," + value : value);
+            }
+        }
+        if (pathParameters != null && !pathParameters.isEmpty()) {
+            ObjectNode p = event.putObject("pathParameters");
+            pathParameters.forEach(p::put);
+        }
         ObjectNode ctx = event.putObject("requestContext");
         ctx.put("accountId", "000000000000");
         ctx.put("apiId", "local");
