@@ -49,7 +49,7 @@ public interface RunStore {
 
     /** {@code handler} is {@code bot} or {@code operator} (an operator took the dialog over). */
     record DialogSnapshot(String dialogId, long chatId, DialogKind kind, String status, String handler, long firstSeq,
-                          Long contactUserId) {
+                          Long contactUserId, String team, String assignee, long openedAt, long lastActivityAt) {
         public boolean open() {
             return "open".equals(status);
         }
@@ -77,7 +77,7 @@ public interface RunStore {
     record TurnCommit(
             String botId,
             String dialogId,
-            DialogKind dialogKind,
+            DialogSnapshot dialog,
             long chatId,
             Long contactUserId,
             String eventId,

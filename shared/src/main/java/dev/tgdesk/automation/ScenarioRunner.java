@@ -205,7 +205,7 @@ public final class ScenarioRunner {
         recent.add(eventId);
         if (recent.size() > RECENT_EVENTS) recent = new ArrayList<>(recent.subList(recent.size() - RECENT_EVENTS, recent.size()));
         Outbox outbox = new Outbox(eventId, commands(botId, chatId, turn, entries), timerList);
-        return new TurnCommit(botId, dialogId, ctx.dialog().kind(), chatId, userId, eventId, now,
+        return new TurnCommit(botId, dialogId, ctx.dialog(), chatId, userId, eventId, now,
                 ctx.run() == null ? -1 : ctx.run().version(), turn.run(), recent, outbox,
                 ctx.chat() == null ? -1 : ctx.chat().version(), seq, entries, fields, handoff, close, turn.log());
     }

@@ -142,19 +142,24 @@ public final class DynamoRunStore implements RunStore {
             e.set("lastPreview", s(c.entries().get(0).preview()));
             e.set("lastActivityAt", n(c.at()));
         }
+        String team = c.dialog().team();
+        String manager = c.dialog().assignee();
         if (c.handoff() != null) {
             e.set("handler", s("operator"));
             e.set("handoffAt", n(c.at()));
-            e.setOrRemove("team", c.handoff().team());
-            e.setOrRemove("assignee", c.handoff().manager());
+            if (c.handoff().team() != null) e.set("team", s(team = c.handoff().team()));
+            if (c.handoff().manager() != null) e.set("assignee", s(manager = c.handoff().manager()));
         }
         if (c.closeDialog()) {
             e.set("status", s("closed"));
             e.set("closedAt", n(c.at()));
             e.set("closedBy", s("scenario"));
         }
-        if (!c.entries().isEmpty()) e.set("gsi1sk", s(Keys.activitySort(c.at(), c.dialogId())));
-        if (c.closeDialog()) e.set("gsi1pk", s(Keys.statusPartition(c.botId(), c.dialogKind().key(), "closed")));
+        // every index key follows status, team, manager and activity (DialogIndex keeps them consistent)
+        long activity = c.entries().isEmpty() ? c.dialog().lastActivityAt() : c.at();
+        DialogIndex.keys(c.botId(), c.dialogId(), c.dialog().kind().key(), c.closeDialog() ? "closed" : "open", team, manager,
+                activity, c.dialog().openedAt()).forEach(e::set);
+        DialogIndex.removed(team, manager).forEach(e::remove);
         e.value(":open", s("open"));
         return e.update(table, key(Keys.dialog(c.botId(), c.dialogId()), Keys.DIALOG_SK),
                 "attribute_exists(pk) AND #status = :open", "#status", "status");
@@ -202,7 +207,8 @@ public final class DynamoRunStore implements RunStore {
     private static DialogSnapshot dialog(Map<String, AttributeValue> item) {
         return new DialogSnapshot(item.get("dialogId").s(), num(item, "chatId", 0), DialogKind.fromKey(item.get("kind").s()),
                 str(item, "status"), item.containsKey("handler") ? item.get("handler").s() : "bot", num(item, "firstSeq", 0),
-                item.containsKey("contactUserId") ? num(item, "contactUserId", 0) : null);
+                item.containsKey("contactUserId") ? num(item, "contactUserId", 0) : null,
+                str(item, "team"), str(item, "assignee"), num(item, "openedAt", 0), num(item, "lastActivityAt", 0));
     }
 
     private static ContactSnapshot contact(Map<String, AttributeValue> item) {
