@@ -157,13 +157,15 @@ public final class MotoServer implements AutoCloseable {
     /**
      * Runs {@code moto.server} with DynamoDB writes made atomic. moto serves requests on threads and does
      * not lock an item while a conditional write reads and changes it, so two concurrent
-     * {@code UpdateItem ... ADD n :1 CONDITION n < :max} could both pass — DynamoDB applies writes to
-     * one item one at a time, and our rate ledger and optimistic locks rely on that. One lock around
-     * moto's write operations restores the guarantee; reads stay concurrent.
+     * {@code UpdateItem ... ADD n :1 CONDITION n < :max} could both pass, and the values an update
+     * returns are read from the live item after the write, so two increments can both report the
+     * second one's value — DynamoDB applies writes to one item one at a time and returns that write's
+     * result, and our rate ledger and optimistic locks rely on it. One lock around moto's whole write
+     * request handlers (check, write and building the answer) restores the guarantee; reads stay concurrent.
      */
     static final String ATOMIC_WRITES_LAUNCHER = String.join("\n",
             "import functools, threading",
-            "from moto.dynamodb.models import DynamoDBBackend",
+            "from moto.dynamodb.responses import DynamoHandler",
             "_lock = threading.RLock()",
             "def _atomic(f):",
             "    @functools.wraps(f)",
@@ -172,7 +174,7 @@ public final class MotoServer implements AutoCloseable {
             "            return f(*args, **kwargs)",
             "    return locked",
             "for _name in ('put_item', 'update_item', 'delete_item', 'transact_write_items', 'batch_write_item'):",
-            "    setattr(DynamoDBBackend, _name, _atomic(getattr(DynamoDBBackend, _name)))",
+            "    setattr(DynamoHandler, _name, _atomic(getattr(DynamoHandler, _name)))",
             "from moto.server import main",
             "main()");
 
