@@ -69,8 +69,9 @@ public final class DynamoInboxQueries implements InboxQueries {
             values.put(":after", s(afterSortKey));
         }
         String keyCondition = condition;
+        Map<String, String> names = afterSortKey == null ? Map.of("#pk", pkName) : Map.of("#pk", pkName, "#sk", skName);
         QueryResponse r = dynamo.query(q -> q.tableName(table).indexName(index).keyConditionExpression(keyCondition)
-                .expressionAttributeNames(Map.of("#pk", pkName, "#sk", skName)).expressionAttributeValues(values)
+                .expressionAttributeNames(names).expressionAttributeValues(values)
                 .scanIndexForward(ascending).limit(limit));
         List<DialogRecord> out = new ArrayList<>();
         for (Map<String, AttributeValue> item : r.items()) {
