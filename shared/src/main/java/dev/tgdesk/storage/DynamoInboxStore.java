@@ -211,6 +211,16 @@ public final class DynamoInboxStore implements InboxStore {
         if (c.lastDialogId() != null) e.set("lastDialogId", s(c.lastDialogId()));
         if (c.botStatus() != null) e.set("botStatus", s(c.botStatus()));
         if (c.migratedToChatId() != null) e.set("migratedToChatId", n(c.migratedToChatId()));
+        if (chat.dialogKind() != DialogKind.PRIVATE) {
+            boolean gone = c.migratedToChatId() != null || GroupIndex.botGone(c.botStatus());
+            if (gone) {
+                e.remove("gsi1pk");
+                e.remove("gsi1sk");
+            } else {
+                e.set("gsi1pk", s(GroupIndex.partition(plan.botId())));
+                e.set("gsi1sk", s(GroupIndex.sort(chat.title(), chat.id())));
+            }
+        }
         return e.update(table, key(Keys.chat(plan.botId(), chat.id()), Keys.CHAT_SK), versionCondition(e, c.expectedVersion()));
     }
 
@@ -226,10 +236,19 @@ public final class DynamoInboxStore implements InboxStore {
             e.set("activeDialogId", s(m.adoptDialogId()));
             e.set("lastDialogId", s(m.adoptDialogId()));
             e.set("seq", n(m.adoptSeq()));
+            // the new supergroup is listed under the old group's title until its own updates bring its title
+            String title = plan.chat().chat().title();
+            e.setIfAbsent("title", s(title == null ? "" : title));
+            e.set("gsi1pk", s(GroupIndex.partition(plan.botId())));
+            e.set("gsi1sk", s(GroupIndex.sort(title, m.otherChatId())));
         } else {
             e.remove("activeDialogId");
         }
-        if (m.migratedToChatId() != null) e.set("migratedToChatId", n(m.migratedToChatId()));
+        if (m.migratedToChatId() != null) {
+            e.set("migratedToChatId", n(m.migratedToChatId()));
+            e.remove("gsi1pk");
+            e.remove("gsi1sk");
+        }
         return e.update(table, key(Keys.chat(plan.botId(), m.otherChatId()), Keys.CHAT_SK), versionCondition(e, m.expectedVersion()));
     }
 
@@ -273,8 +292,11 @@ public final class DynamoInboxStore implements InboxStore {
         item.put("lastPreview", s(d.preview()));
         item.put("lastSeq", n(d.lastSeq()));
         item.put("firstSeq", n(d.lastSeq()));
-        item.put("gsi1pk", s(Keys.statusPartition(plan.botId(), d.kind().key(), "open")));
-        item.put("gsi1sk", s(Keys.activitySort(plan.receivedAt(), d.dialogId())));
+        if (plan.chat().chat().username() != null) item.put("username", s(plan.chat().chat().username()));
+        item.put("inboundCount", n(countsAsInbound(plan) ? 1 : 0));
+        // every index key of a new dialog (ByStatus, ByCreated, the unassigned pool of ByAssignee) from one place
+        item.putAll(DialogIndex.keys(plan.botId(), d.dialogId(), d.kind().key(), "open", null, null,
+                plan.receivedAt(), plan.receivedAt()));
         return Put.builder().tableName(table).item(item).conditionExpression("attribute_not_exists(pk)").build();
     }
 
@@ -286,10 +308,21 @@ public final class DynamoInboxStore implements InboxStore {
         e.set("lastActivityAt", n(plan.receivedAt()));
         e.set("lastPreview", s(d.preview()));
         e.set("lastSeq", n(d.lastSeq()));
-        e.set("gsi1sk", s(Keys.activitySort(plan.receivedAt(), d.dialogId())));
+        e.setOrRemove("username", plan.chat().chat().username());
+        // the activity sort key is the same in every index; a sort key without its partition key is harmless
+        String activity = Keys.activitySort(plan.receivedAt(), d.dialogId());
+        e.set("gsi1sk", s(activity));
+        e.set("gsi2sk", s(activity));
+        e.set("gsi3sk", s(activity));
+        if (countsAsInbound(plan)) e.add("inboundCount", n(1));
         e.value(":open", s("open"));
         return e.update(table, key(Keys.dialog(plan.botId(), d.dialogId()), Keys.DIALOG_SK),
                 "attribute_exists(pk) AND #status = :open", "#status", "status");
+    }
+
+    /** A client's new message (not a button press, an edit or a membership change) counts towards unread. */
+    private static boolean countsAsInbound(IngestPlan plan) {
+        return plan.entry() != null && "message".equals(plan.entry().type());
     }
 
     private Put entryPut(IngestPlan plan) {
