@@ -51,4 +51,11 @@ public interface OutboundStore {
 
     /** Records an applied edit (newer revisions only) so the history shows what the chat shows. */
     void recordEdit(OutboundEntry entry, long revision, String preview, String dataJson, long now);
+
+    /**
+     * A file uploaded with the entry's call got this file_id: the entry's params now name it (and lose the
+     * {@link UploadedFile} marker), so a resend needs no upload, and its display data records it.
+     */
+    default void recordUploadedFile(OutboundEntry entry, String field, String fileId, long now) {
+    }
 }

@@ -69,7 +69,10 @@ public final class Sender {
     private final RetryPolicy retry;
     private final Metrics metrics;
     private final Clock clock;
+    private final FileStore files;
     private final ObjectMapper json = Json.mapper();
+    /** An upload takes longer than a text: up to 5 MB to Telegram. */
+    static final Duration UPLOAD_TIMEOUT = Duration.ofSeconds(20);
 
     /** A reserved slot is at least this far ahead, so the reservation's own round trip cannot make it late. */
     static final long RESERVE_LEAD_MILLIS = 20;
@@ -94,6 +97,13 @@ public final class Sender {
 
     public Sender(OutboundStore store, RateLedger ledger, TelegramClient telegram,
                   PacingPolicy pacing, RetryPolicy retry, Metrics metrics, Clock clock) {
+        this(store, ledger, telegram, pacing, retry, metrics, clock, null);
+    }
+
+    /** @param files where operators' uploaded files wait (null: entries with an uploaded file fail as FILE_UNAVAILABLE) */
+    public Sender(OutboundStore store, RateLedger ledger, TelegramClient telegram,
+                  PacingPolicy pacing, RetryPolicy retry, Metrics metrics, Clock clock, FileStore files) {
+        this.files = files;
         this.store = Objects.requireNonNull(store, "store");
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.telegram = Objects.requireNonNull(telegram, "telegram");
@@ -168,15 +178,37 @@ public final class Sender {
             return later(1000, "bot pacing");
         }
         String target = entry.chatId();
+        UploadedFile upload = UploadedFile.of(entry.call().params());
+        byte[] content = null;
+        if (upload != null) {
+            content = files == null ? null : files.get(upload.key());
+            if (content == null) {
+                fail(entry, new OutboundEntry.Failure("FILE_UNAVAILABLE", null, "the uploaded file is not in the file store"));
+                return new Outcome.Done(Result.FAILED);
+            }
+        }
         long messageId;
+        String uploadedFileId = null;
         try {
-            JsonNode result = telegram.call(entry.call().method(), withChat(entry.call().params(), target), JsonNode.class);
+            JsonNode result;
+            if (upload != null) {
+                ObjectNode params = withChat(entry.call().params(), target);
+                params.remove(UploadedFile.PARAM);
+                result = telegram.callMultipart(entry.call().method(), params, upload.field(), upload.fileName(),
+                        upload.mimeType(), content, JsonNode.class, UPLOAD_TIMEOUT);
+                JsonNode media = result.path(upload.field());
+                if (media.isArray() && !media.isEmpty()) media = media.get(media.size() - 1); // photo sizes: the largest
+                uploadedFileId = media.path("file_id").asText(null);
+            } else {
+                result = telegram.call(entry.call().method(), withChat(entry.call().params(), target), JsonNode.class);
+            }
             messageId = result.path("message_id").asLong();
         } catch (TelegramException e) {
             recordPace(botId, target, recent, slot);
             return failed(entry, e, receiveCount, followMigration);
         }
         store.markSent(entry, messageId, clock.nowMillis());
+        if (uploadedFileId != null) store.recordUploadedFile(entry, upload.field(), uploadedFileId, clock.nowMillis());
         recordPace(botId, target, recent, slot);
         return new Outcome.Done(Result.SENT);
     }

@@ -26,4 +26,13 @@ public final class SqsInboundQueue implements InboundQueue {
                 .messageGroupId(envelope.messageGroupId())
                 .messageDeduplicationId(envelope.deduplicationId()));
     }
+
+    /** A control event (an operator's give-back) in the chat's group; deduplicated by the envelope's own id. */
+    public void publishControl(dev.tgdesk.automation.ControlEnvelope envelope) {
+        String body = Json.write(json, envelope);
+        sqs.sendMessage(b -> b.queueUrl(queueUrl)
+                .messageBody(body)
+                .messageGroupId(envelope.messageGroupId())
+                .messageDeduplicationId(envelope.deduplicationId()));
+    }
 }

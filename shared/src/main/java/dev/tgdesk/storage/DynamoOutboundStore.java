@@ -178,6 +178,29 @@ public final class DynamoOutboundStore implements OutboundStore {
                 entry, "recordEdit");
     }
 
+    @Override
+    public void recordUploadedFile(OutboundEntry entry, String field, String fileId, long now) {
+        com.fasterxml.jackson.databind.node.ObjectNode params = entry.call().params().deepCopy();
+        params.remove(dev.tgdesk.outbound.UploadedFile.PARAM);
+        params.put(field, fileId);
+        Expr e = new Expr();
+        e.set("params", s(dev.tgdesk.domain.Json.write(dev.tgdesk.domain.Json.mapper(), params)));
+        e.set("fileId", s(fileId));
+        if (entry.dataJson() != null) {
+            try {
+                var data = dev.tgdesk.domain.Json.mapper().readTree(entry.dataJson());
+                if (data instanceof com.fasterxml.jackson.databind.node.ObjectNode d && d.get("media") instanceof
+                        com.fasterxml.jackson.databind.node.ObjectNode media) {
+                    media.put("file_id", fileId);
+                    e.set("data", s(dev.tgdesk.domain.Json.write(dev.tgdesk.domain.Json.mapper(), d)));
+                }
+            } catch (java.io.IOException unreadable) {
+                // display data is left as it was; the params carry the file_id
+            }
+        }
+        update(e.update(table, key(entry), "attribute_exists(pk)"), entry, "recordUploadedFile");
+    }
+
     private void update(Update u, OutboundEntry entry, String what) {
         try {
             dynamo.updateItem(request(u).build());

@@ -208,6 +208,86 @@ public final class TelegramClient {
         return sendMessage(SendMessageRequest.of(ChatId.of(chatId), text));
     }
 
+    // ---------------------------------------------------------------- files
+
+    /**
+     * {@code getFile}: where Telegram keeps a file (≤ 20 MB; larger ones fail with 400 "file is too big"). The
+     * path is good for at least an hour; the download URL it makes carries the bot token, so it never leaves
+     * the server: use {@link #downloadFile}.
+     */
+    public TelegramFile getFile(String fileId) {
+        ObjectNode params = json.createObjectNode().put("file_id", fileId);
+        return call("getFile", params, TelegramFile.class);
+    }
+
+    /**
+     * Downloads {@code <base>/file/bot<token>/<filePath>}, refusing more than {@code maxBytes}.
+     *
+     * @throws TelegramApiException with the HTTP status when the file server refuses (e.g. 404 for an expired path)
+     * @throws TelegramTransportException when nothing usable arrives, or the file is larger than {@code maxBytes}
+     */
+    public byte[] downloadFile(String filePath, long maxBytes) {
+        if (filePath == null || filePath.isBlank() || filePath.contains("..")) {
+            throw new IllegalArgumentException("not a Telegram file path");
+        }
+        URI uri = URI.create(apiBaseUrl + "/file/bot" + token + "/" + filePath.replace(" ", "%20"));
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(requestTimeout.multipliedBy(3)).GET().build();
+        HttpResponse<java.io.InputStream> response = send("getFile download", request, requestTimeout.multipliedBy(3),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream in = response.body()) {
+            if (response.statusCode() != 200) {
+                throw new TelegramApiException("getFile download", response.statusCode(),
+                        "file server answered HTTP " + response.statusCode(), null, null);
+            }
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (bytes.length > maxBytes) {
+                throw malformed("getFile download", "the file is larger than " + maxBytes + " bytes", null);
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw transport("getFile download", TelegramTransportException.Reason.IO,
+                    "I/O error reading a file from " + hostOf() + " (" + describe(e) + ")", e);
+        }
+    }
+
+    /**
+     * Calls a sending method with a file uploaded as {@code multipart/form-data} ({@code sendDocument},
+     * {@code sendPhoto}, …): {@code params} become text parts (structures as JSON text, as the Bot API accepts
+     * them) and the file is the part named {@code fileField}. Uploads go up to 50 MB (photos 10 MB) on Telegram.
+     */
+    public <T> T callMultipart(String method, ObjectNode params, String fileField, String fileName, String contentType,
+                               byte[] content, Class<T> resultType, Duration timeout) {
+        String boundary = "tgdesk-" + java.util.UUID.randomUUID().toString().replace("-", "");
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(content.length + 1024);
+        if (params != null) {
+            for (var field : (Iterable<java.util.Map.Entry<String, JsonNode>>) params.properties()::iterator) {
+                if (field.getValue() == null || field.getValue().isNull()) continue;
+                String value = field.getValue().isValueNode() ? field.getValue().asText() : field.getValue().toString();
+                body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + quoted(field.getKey())
+                        + "\"\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                body.writeBytes(value.getBytes(StandardCharsets.UTF_8));
+                body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + quoted(fileField)
+                + "\"; filename=\"" + quoted(fileName == null ? "file" : fileName) + "\"\r\nContent-Type: "
+                + (contentType == null ? "application/octet-stream" : contentType.replaceAll("[\r\n]", ""))
+                + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(content);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        JsonNode result = execute(method, body.toByteArray(), "multipart/form-data; boundary=" + boundary, positive(timeout));
+        try {
+            return lenientReader.forType(resultType).readValue(result);
+        } catch (IOException | IllegalArgumentException e) {
+            throw malformed(method, "result is not a " + resultType.getSimpleName(), null);
+        }
+    }
+
+    /** A form-data name or file name inside double quotes: quotes and line breaks replaced. */
+    private static String quoted(String s) {
+        return s.replaceAll("[\"\r\n]", "_");
+    }
+
     // ---------------------------------------------------------------- generic calls
 
     /**
@@ -252,15 +332,24 @@ public final class TelegramClient {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot serialize parameters of " + method + ": " + e.getOriginalMessage(), e);
         }
+        return execute(method, body, "application/json", timeout);
+    }
+
+    private JsonNode execute(String method, byte[] body, String contentType, Duration timeout) {
         HttpRequest request = HttpRequest.newBuilder(endpoint(method))
                 .timeout(timeout)
-                .header("Content-Type", "application/json")
+                .header("Content-Type", contentType)
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
-        HttpResponse<byte[]> response;
+        HttpResponse<byte[]> response = send(method, request, timeout, HttpResponse.BodyHandlers.ofByteArray());
+        return resultOf(method, response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(""), response.body());
+    }
+
+    private <B> HttpResponse<B> send(String method, HttpRequest request, Duration timeout, HttpResponse.BodyHandler<B> handler) {
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(request, handler);
         } catch (HttpConnectTimeoutException e) {
             throw transport(method, TelegramTransportException.Reason.CONNECT,
                     "could not connect to " + hostOf() + " within the connect timeout", e);
@@ -277,8 +366,6 @@ public final class TelegramClient {
             Thread.currentThread().interrupt();
             throw transport(method, TelegramTransportException.Reason.INTERRUPTED, "interrupted", e);
         }
-        return resultOf(method, response.statusCode(),
-                response.headers().firstValue("Content-Type").orElse(""), response.body());
     }
 
     private JsonNode resultOf(String method, int status, String contentType, byte[] body) {

@@ -85,7 +85,13 @@ public final class SenderHandler implements RequestStreamHandler, Resource {
         this.metrics = metrics;
     }
 
-    /** The production wiring, from TABLE_NAME, OUTBOUND_QUEUE_URL, BOT_ID and the token variables. */
+    /** Operators' uploaded files (FILES_BUCKET); without it such entries fail as FILE_UNAVAILABLE. */
+    private static dev.tgdesk.outbound.FileStore files() {
+        String bucket = System.getenv(dev.tgdesk.storage.S3FileStore.BUCKET_ENV);
+        return bucket == null || bucket.isBlank() ? null : new dev.tgdesk.storage.S3FileStore(AwsClients.s3(), bucket);
+    }
+
+    /** The production wiring, from TABLE_NAME, OUTBOUND_QUEUE_URL, BOT_ID, FILES_BUCKET and the token variables. */
     private record Environment(Sender sender, SqsClient sqs, String queueUrl, String botId) {
         static Environment load() {
             String table = AwsClients.requiredEnv("TABLE_NAME");
@@ -95,7 +101,7 @@ public final class SenderHandler implements RequestStreamHandler, Resource {
             TelegramClient telegram = TelegramClient.fromEnvironment(BotToken.fromEnvironment())
                     .withRequestTimeout(Duration.ofSeconds(8));
             Sender sender = new Sender(new DynamoOutboundStore(dynamo, table), new DynamoRateLedger(dynamo, table), telegram, PacingPolicy.telegram(), RetryPolicy.defaults(),
-                    EmfMetrics.forFunction("sender"), Sender.Clock.SYSTEM);
+                    EmfMetrics.forFunction("sender"), Sender.Clock.SYSTEM, files());
             return new Environment(sender, sqs, queueUrl, AwsClients.requiredEnv("BOT_ID"));
         }
     }

@@ -262,6 +262,7 @@ public final class LocalAws implements AutoCloseable {
         env.put(SQS_ENDPOINT_ENV, sqsEndpoint.toString());
         env.put(ENDPOINT_ENV + "_SCHEDULER", endpoint("SCHEDULER").toString());
         env.put(ENDPOINT_ENV + "_SECRETS_MANAGER", endpoint("SECRETS_MANAGER").toString());
+        env.put(ENDPOINT_ENV + "_S3", endpoint("S3").toString());
         env.put("AWS_REGION", REGION.id());
         env.put("AWS_ACCESS_KEY_ID", resolved.accessKeyId());
         env.put("AWS_SECRET_ACCESS_KEY", resolved.secretAccessKey());

@@ -17,7 +17,13 @@ import java.util.stream.Collectors;
 public record LocalResources(
         Map<String, LocalTable> tables,
         Map<String, LocalQueue> queues,
-        Map<String, Map<String, String>> functionEnvironments) {
+        Map<String, Map<String, String>> functionEnvironments,
+        Map<String, String> buckets) {
+
+    public LocalResources(Map<String, LocalTable> tables, Map<String, LocalQueue> queues,
+                          Map<String, Map<String, String>> functionEnvironments) {
+        this(tables, queues, functionEnvironments, Map.of());
+    }
 
     public record LocalTable(String logicalId, String name, String arn, String streamArn) {
     }
@@ -29,6 +35,7 @@ public record LocalResources(
     public LocalResources {
         tables = Map.copyOf(tables);
         queues = Map.copyOf(queues);
+        buckets = buckets == null ? Map.of() : Map.copyOf(buckets);
         functionEnvironments = functionEnvironments.entrySet().stream()
                 .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> Map.copyOf(e.getValue())));
     }
@@ -43,6 +50,11 @@ public record LocalResources(
 
     public String tableName(String logicalId) {
         return table(logicalId).name();
+    }
+
+    /** The local name of an S3 bucket of the template, e.g. {@code bucketName("FilesBucket")}. */
+    public String bucketName(String logicalId) {
+        return lookup(buckets, logicalId, "bucket");
     }
 
     public String queueUrl(String logicalId) {

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import dev.tgdesk.emulators.aws.CfnTemplate.GetAtt;
@@ -18,11 +19,12 @@ import dev.tgdesk.emulators.aws.LocalResources.LocalQueue;
 import dev.tgdesk.emulators.aws.LocalResources.LocalTable;
 
 /**
- * Creates the DynamoDB tables and SQS queues that {@code template.yaml} declares, from the template
- * itself, so local runs and tests use the deployment's definitions. Idempotent.
+ * Creates the DynamoDB tables, SQS queues and S3 buckets that {@code template.yaml} declares, from the
+ * template itself, so local runs and tests use the deployment's definitions. Idempotent.
  *
- * <p>Local names are {@code <prefix><LogicalId>}, plus {@code .fifo} for FIFO queues; a test can pass
- * its own prefix to get tables and queues no other test touches.
+ * <p>Local names are {@code <prefix><LogicalId>}, plus {@code .fifo} for FIFO queues; buckets are the same
+ * in lower case (S3's rule). A test can pass its own prefix to get resources no other test touches. Buckets
+ * live on the same endpoint as the other services (moto, LocalStack), reached path-style.
  */
 public final class TemplateResources {
 
@@ -42,13 +44,37 @@ public final class TemplateResources {
     }
 
     public static LocalResources create(LocalAws aws, Path template, String prefix) {
+        CfnTemplate parsed = CfnTemplate.load(template);
         try (DynamoDbClient dynamoDb = aws.dynamoDb(); SqsClient sqs = aws.sqs()) {
-            return create(dynamoDb, sqs, CfnTemplate.load(template), prefix);
+            if (parsed.resources(S3_BUCKET).isEmpty()) {
+                return create(dynamoDb, sqs, null, parsed, prefix);
+            }
+            try (S3Client s3 = aws.configure(S3Client.builder(), "S3").forcePathStyle(true).build()) {
+                return create(dynamoDb, sqs, s3, parsed, prefix);
+            }
         }
     }
 
     public static LocalResources create(DynamoDbClient dynamoDb, SqsClient sqs, CfnTemplate template, String prefix) {
-        return new Creation(dynamoDb, sqs, template, prefix).run();
+        return create(dynamoDb, sqs, null, template, prefix);
+    }
+
+    /** @param s3 null to skip the template's buckets */
+    public static LocalResources create(DynamoDbClient dynamoDb, SqsClient sqs, S3Client s3, CfnTemplate template, String prefix) {
+        return new Creation(dynamoDb, sqs, s3, template, prefix).run();
+    }
+
+    public static final String S3_BUCKET = "AWS::S3::Bucket";
+
+    /** Creates a bucket unless it exists (S3's answer to a second create by the owner is harmless here). */
+    static String createBucket(S3Client s3, String name) {
+        try {
+            s3.createBucket(b -> b.bucket(name));
+        } catch (software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException
+                 | software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException exists) {
+            // idempotent
+        }
+        return name;
     }
 
     /** The first {@code template.yaml} in the working directory or one of its parents. */
@@ -70,15 +96,18 @@ public final class TemplateResources {
     private static final class Creation {
         private final DynamoDbClient dynamoDb;
         private final SqsClient sqs;
+        private final S3Client s3;
+        private final Map<String, String> buckets = new LinkedHashMap<>();
         private final CfnTemplate template;
         private final String prefix;
         private final Map<String, LocalTable> tables = new LinkedHashMap<>();
         private final Map<String, LocalQueue> queues = new LinkedHashMap<>();
         private final Set<String> queuesInProgress = new HashSet<>();
 
-        Creation(DynamoDbClient dynamoDb, SqsClient sqs, CfnTemplate template, String prefix) {
+        Creation(DynamoDbClient dynamoDb, SqsClient sqs, S3Client s3, CfnTemplate template, String prefix) {
             this.dynamoDb = dynamoDb;
             this.sqs = sqs;
+            this.s3 = s3;
             this.template = template;
             this.prefix = prefix;
         }
@@ -90,6 +119,11 @@ public final class TemplateResources {
             for (Resource queue : template.resources(CfnTemplate.SQS_QUEUE)) {
                 queue(queue.logicalId());
             }
+            if (s3 != null) {
+                for (Resource bucket : template.resources(S3_BUCKET)) {
+                    buckets.put(bucket.logicalId(), createBucket(s3, (prefix + bucket.logicalId()).toLowerCase(java.util.Locale.ROOT)));
+                }
+            }
             Map<String, Map<String, String>> environments = new LinkedHashMap<>();
             for (Resource function : template.functions()) {
                 Map<String, String> variables = new LinkedHashMap<>();
@@ -97,7 +131,7 @@ public final class TemplateResources {
                         localValue(value).ifPresent(local -> variables.put(name, local)));
                 environments.put(function.logicalId(), variables);
             }
-            return new LocalResources(tables, queues, environments);
+            return new LocalResources(tables, queues, environments, buckets);
         }
 
         /** Creates a queue after the dead-letter queue it names, so its RedrivePolicy can hold that ARN. */
@@ -148,6 +182,9 @@ public final class TemplateResources {
                 String id = ref.get();
                 if (tables.containsKey(id)) {
                     return Optional.of(tables.get(id).name());
+                }
+                if (buckets.containsKey(id)) {
+                    return Optional.of(buckets.get(id));
                 }
                 return Optional.ofNullable(queues.get(id)).map(LocalQueue::url);
             }

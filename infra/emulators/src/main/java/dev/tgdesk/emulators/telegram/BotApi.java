@@ -18,6 +18,10 @@ final class BotApi {
 
     static final int MAX_TEXT_LENGTH = 4096;
     static final int MAX_CAPTION_LENGTH = 1024;
+    /** Bot API limits: uploads up to 50 MB (photos 10 MB), getFile downloads up to 20 MB. */
+    static final long MAX_UPLOAD = 50L * 1024 * 1024;
+    static final long MAX_PHOTO_UPLOAD = 10L * 1024 * 1024;
+    static final long MAX_DOWNLOAD = 20L * 1024 * 1024;
     /** What a Telegram file_id looks like: URL-safe base64, dozens of characters. */
     private static final Pattern FILE_ID = Pattern.compile("[A-Za-z0-9_-]{24,}");
     private static final Pattern SECRET_TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,256}");
@@ -53,6 +57,7 @@ final class BotApi {
         register("editMessageReplyMarkup", this::editMessageReplyMarkup);
         register("answerCallbackQuery", this::answerCallbackQuery);
         register("getChat", this::getChat);
+        register("getFile", this::getFile);
     }
 
     private static String camel(String snake) {
@@ -171,6 +176,17 @@ final class BotApi {
     /** sendPhoto, sendDocument, …: by file_id, with an optional caption (not for stickers and video notes). */
     private Result sendMedia(FakeBot bot, Params params, String kind) {
         Chat chat = chatToSendTo(bot, params);
+        Params.Upload upload = params.upload(kind);
+        if (upload != null) {
+            if (upload.content().length == 0) {
+                throw ApiError.badRequest("file must be non-empty");
+            }
+            long limit = kind.equals("photo") ? MAX_PHOTO_UPLOAD : MAX_UPLOAD;
+            if (upload.content().length > limit) {
+                throw new ApiError(413, "Request Entity Too Large", null);
+            }
+            params.put(kind, telegram.storeFile(kind, upload.fileName(), upload.contentType(), upload.content()));
+        }
         String fileId = params.string(kind);
         if (fileId == null || fileId.isBlank()) {
             throw ApiError.badRequest("there is no " + kind + " in the request");
@@ -233,15 +249,44 @@ final class BotApi {
     }
 
     private JsonNode mediaObject(String kind, String fileId) {
+        FakeTelegram.StoredFile stored = telegram.storedFile(fileId);
         ObjectNode file = json().createObjectNode().put("file_id", fileId)
-                .put("file_unique_id", "AgAD" + Integer.toHexString(fileId.hashCode()));
+                .put("file_unique_id", stored != null ? stored.fileUniqueId() : "AgAD" + Integer.toHexString(fileId.hashCode()));
         if (kind.equals("photo")) {
             // Telegram answers with the sizes it has; one is enough for a sender
             ArrayNode sizes = json().createArrayNode();
-            sizes.add(file.put("file_size", 153600).put("width", 1280).put("height", 960));
+            sizes.add(file.put("file_size", stored != null ? stored.content().length : 153600).put("width", 1280).put("height", 960));
             return sizes;
         }
+        if (stored != null) {
+            if (stored.fileName() != null) {
+                file.put("file_name", stored.fileName());
+            }
+            if (stored.mimeType() != null) {
+                file.put("mime_type", stored.mimeType());
+            }
+            file.put("file_size", stored.content().length);
+        }
         return file;
+    }
+
+    /** {@code getFile}: files the fake holds (uploaded by bots, or sent by simulated users with content). */
+    private Result getFile(FakeBot bot, Params params) {
+        String fileId = params.string("file_id");
+        if (fileId == null || fileId.isBlank()) {
+            throw ApiError.badRequest("file_id not specified");
+        }
+        FakeTelegram.StoredFile stored = telegram.storedFile(fileId.strip());
+        if (stored == null) {
+            throw ApiError.badRequest("invalid file_id");
+        }
+        if (stored.content().length > MAX_DOWNLOAD) {
+            throw ApiError.badRequest("file is too big");
+        }
+        return Result.of(json().createObjectNode().put("file_id", stored.fileId())
+                .put("file_unique_id", stored.fileUniqueId())
+                .put("file_size", stored.content().length)
+                .put("file_path", stored.filePath()));
     }
 
     private Result editMessageText(FakeBot bot, Params params) {

@@ -121,6 +121,24 @@ public final class FakeBot {
         });
     }
 
+    /**
+     * A file with real content sent as a document: the fake keeps it, so {@code getFile} and the file URL serve
+     * it; {@code caption} may be null.
+     */
+    public ObjectNode userSendsDocument(FakeUser user, String fileName, String mimeType, byte[] content, String caption) {
+        String fileId = telegram.storeFile("document", fileName, mimeType, content);
+        String uniqueId = telegram.storedFile(fileId).fileUniqueId();
+        return message(user, null, null, msg -> {
+            msg.putObject("document")
+                    .put("file_name", fileName)
+                    .put("mime_type", mimeType)
+                    .put("file_id", fileId)
+                    .put("file_unique_id", uniqueId)
+                    .put("file_size", content.length);
+            putCaption(msg, caption);
+        });
+    }
+
     // ================================================================ simulated users: groups
 
     /** A text message in a group the bot is in (the fake delivers all of them, as with privacy mode off). */

@@ -42,7 +42,11 @@ import java.util.regex.Pattern;
  * }
  * }</pre>
  *
- * <p>Known simplifications: media only by file_id (no uploads, downloads or URLs), no deleting by the bot,
+ * <p>Files: uploads by {@code multipart/form-data} get a file_id and are kept, as are files simulated users send
+ * with content ({@link FakeBot#userSendsDocument(FakeUser, String, String, byte[], String)}); {@code getFile} and
+ * {@code /file/bot<token>/<file_path>} serve them.
+ *
+ * <p>Known simplifications: no media by URL, no deleting by the bot,
  * bots see every group message (privacy mode off), and webhook URLs may be plain http on any port.
  */
 public final class FakeTelegram implements AutoCloseable {
@@ -162,6 +166,7 @@ public final class FakeTelegram implements AutoCloseable {
             throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
         }
         server.createContext("/", new BotApiHandler(this, api, json));
+        server.createContext("/file/", this::serveFile);
         server.setExecutor(httpThreads);
         server.start();
         return this;
@@ -388,6 +393,48 @@ public final class FakeTelegram implements AutoCloseable {
     /** Edits of sent messages, in the order they were made. */
     public List<MessageEdit> edits() {
         return List.copyOf(edits);
+    }
+
+    // ================================================================ files
+
+    /** A file the fake holds, by file_id; {@code filePath} is what getFile answers. */
+    public record StoredFile(String fileId, String fileUniqueId, String filePath, String fileName, String mimeType,
+            byte[] content) {
+    }
+
+    private final Map<String, StoredFile> files = new ConcurrentHashMap<>();
+    private final Map<String, StoredFile> filesByPath = new ConcurrentHashMap<>();
+    private final AtomicLong fileCounter = new AtomicLong();
+
+    /** Keeps a file and returns its new file_id (photo, document, …: the folder Telegram would use). */
+    public String storeFile(String kind, String fileName, String mimeType, byte[] content) {
+        String fileId = TelegramJson.fileId(kind.equals("photo") ? "AgACAgIAAxkBAAI" : "BQACAgIAAxkBAAI", 42);
+        String extension = fileName != null && fileName.contains(".") ? fileName.substring(fileName.lastIndexOf('.')) : "";
+        String path = (kind.equals("photo") ? "photos" : kind + "s") + "/file_" + fileCounter.incrementAndGet()
+                + extension.replaceAll("[^A-Za-z0-9.]", "");
+        StoredFile file = new StoredFile(fileId, TelegramJson.fileId("AgAD", 9), path, fileName, mimeType, content.clone());
+        files.put(fileId, file);
+        filesByPath.put(path, file);
+        return fileId;
+    }
+
+    /** The file with that file_id, or null. */
+    public StoredFile storedFile(String fileId) {
+        return files.get(fileId);
+    }
+
+    /** {@code GET /file/bot<token>/<file_path>}: the bytes, for a known token and path; 404 otherwise. */
+    private void serveFile(com.sun.net.httpserver.HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Matcher m = Pattern.compile("/file/bot([^/]+)/(.+)").matcher(exchange.getRequestURI().getPath());
+            StoredFile file = m.matches() && botByToken(m.group(1)) != null ? filesByPath.get(m.group(2)) : null;
+            byte[] body = file == null
+                    ? "{\"ok\":false,\"error_code\":404,\"description\":\"Not Found\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                    : file.content();
+            exchange.getResponseHeaders().set("Content-Type", file == null ? "application/json" : "application/octet-stream");
+            exchange.sendResponseHeaders(file == null ? 404 : 200, body.length);
+            exchange.getResponseBody().write(body);
+        }
     }
 
     // ================================================================ package internals

@@ -18,12 +18,22 @@ import java.util.Locale;
  */
 final class Params {
 
+    /** A file part of a {@code multipart/form-data} call. */
+    record Upload(String fileName, String contentType, byte[] content) {
+    }
+
     private final ObjectNode values;
     private final ObjectMapper json;
+    private final java.util.Map<String, Upload> uploads;
 
     Params(ObjectNode values, ObjectMapper json) {
+        this(values, json, java.util.Map.of());
+    }
+
+    Params(ObjectNode values, ObjectMapper json, java.util.Map<String, Upload> uploads) {
         this.values = values;
         this.json = json;
+        this.uploads = uploads;
     }
 
     static Params parse(String rawQuery, String contentType, byte[] body, ObjectMapper json) {
@@ -44,13 +54,74 @@ final class Params {
                     values.setAll((ObjectNode) tree);
                 }
             } else if (type.startsWith("multipart/form-data")) {
-                // Only needed for file uploads, which the fake does not model.
-                throw ApiError.badRequest("multipart/form-data is not supported by the fake Bot API");
+                java.util.Map<String, Upload> uploads = new java.util.HashMap<>();
+                putMultipart(values, uploads, contentType, body);
+                return new Params(values, json, uploads);
             } else {
                 putForm(values, new String(body, StandardCharsets.UTF_8));
             }
         }
         return new Params(values, json);
+    }
+
+    /**
+     * {@code multipart/form-data} as Telegram reads it: parts without a file name are parameters (text), parts
+     * with one are uploaded files, referred to by their part name directly or as {@code attach://<name>}.
+     */
+    private static void putMultipart(ObjectNode values, java.util.Map<String, Upload> uploads, String contentType, byte[] body) {
+        java.util.regex.Matcher b = java.util.regex.Pattern.compile("boundary=\"?([^\";]+)\"?").matcher(contentType);
+        if (!b.find()) {
+            throw ApiError.badRequest("can't parse multipart/form-data: no boundary");
+        }
+        // ISO-8859-1 maps every byte to one char and back, so indexes work on the raw bytes
+        String raw = new String(body, StandardCharsets.ISO_8859_1);
+        String delimiter = "--" + b.group(1);
+        int at = raw.indexOf(delimiter);
+        while (at >= 0) {
+            int start = at + delimiter.length();
+            if (raw.startsWith("--", start)) {
+                break; // the closing delimiter
+            }
+            start = raw.indexOf("\r\n", start) + 2;
+            int headersEnd = raw.indexOf("\r\n\r\n", start);
+            int next = raw.indexOf("\r\n" + delimiter, headersEnd);
+            if (headersEnd < 0 || next < 0) {
+                throw ApiError.badRequest("can't parse multipart/form-data");
+            }
+            String headers = raw.substring(start, headersEnd);
+            byte[] content = raw.substring(headersEnd + 4, next).getBytes(StandardCharsets.ISO_8859_1);
+            String name = headerParam(headers, "name");
+            String fileName = headerParam(headers, "filename");
+            java.util.regex.Matcher type = java.util.regex.Pattern.compile("(?im)^content-type:\\s*(.+)$").matcher(headers);
+            if (name != null) {
+                if (fileName != null) {
+                    uploads.put(name, new Upload(new String(fileName.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8),
+                            type.find() ? type.group(1).strip() : "application/octet-stream", content));
+                } else {
+                    values.put(name, new String(content, StandardCharsets.UTF_8));
+                }
+            }
+            at = next + 2;
+        }
+    }
+
+    private static String headerParam(String headers, String param) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)[; ]" + param + "=\"([^\"]*)\"").matcher(headers);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** The file uploaded for a parameter: its own part, or the part its value names as {@code attach://<name>}. */
+    Upload upload(String name) {
+        String value = string(name);
+        if (value != null && value.startsWith("attach://")) {
+            return uploads.get(value.substring("attach://".length()));
+        }
+        return value == null ? uploads.get(name) : null;
+    }
+
+    /** Replaces a parameter's value (an uploaded file becomes its new file_id). */
+    void put(String name, String value) {
+        values.put(name, value);
     }
 
     private static void putForm(ObjectNode values, String form) {
