@@ -63,6 +63,8 @@ public final class AutoClose {
                 int room = budget - closed - skipped - failed;
                 LifecycleStore.IdlePage page = store.idle(botId, kind, cutoff, cursor, Math.min(PAGE, room));
                 queries++;
+                cursor = page.next();
+                if (page.dialogs().isEmpty()) continue;
                 List<OutboundCommand> commands = new ArrayList<>();
                 for (CloseContext ctx : store.loadAll(page.dialogs())) {
                     try {
@@ -81,7 +83,6 @@ public final class AutoClose {
                 }
                 // the closes are written; their closing messages go out in batches
                 if (!commands.isEmpty()) outbound.enqueue(commands);
-                cursor = page.next();
             } while (cursor != null);
             if (stopped) break;
         }

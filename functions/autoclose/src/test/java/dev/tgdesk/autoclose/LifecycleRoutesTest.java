@@ -82,8 +82,8 @@ class LifecycleRoutesTest {
         assertEquals(200, r.status(), new String(r.body()));
         JsonNode d = body(r);
         assertEquals("closed", d.get("status").asText());
-        assertEquals("op-admin", d.get("closedBy").asText());
-        assertEquals(stack.clock.millis(), d.get("closedAt").asLong());
+        assertEquals("op-admin", d.get("closed_by").asText());
+        assertEquals(stack.clock.millis(), d.get("closed_at").asLong());
 
         var item = stack.dialog(dialogId);
         assertEquals("closed", item.get("status").s());
@@ -98,7 +98,7 @@ class LifecycleRoutesTest {
         // closing again changes nothing
         ApiResponse again = post("admin", "/api/dialogs/" + dialogId + "/close");
         assertEquals(200, again.status());
-        assertEquals(d.get("closedAt").asLong(), body(again).get("closedAt").asLong());
+        assertEquals(d.get("closed_at").asLong(), body(again).get("closed_at").asLong());
         assertEquals(1, stack.events(dialogId, "closed").size());
 
         String next = stack.privateMessage(user, "one more thing");
@@ -121,10 +121,10 @@ class LifecycleRoutesTest {
         ApiResponse r = post("admin", "/api/dialogs/" + dialogId + "/reopen");
         assertEquals(200, r.status(), new String(r.body()));
         assertEquals("open", body(r).get("status").asText());
-        assertFalse(body(r).has("closedAt"), "absent while open");
+        assertFalse(body(r).has("closed_at"), "absent while open");
         var item = stack.dialog(dialogId);
         assertEquals("open", item.get("status").s());
-        assertFalse(item.containsKey("closedAt"));
+        assertFalse(item.containsKey("closed_at"));
         assertEquals(Keys.statusPartition(BOT, "private", "open"), item.get("gsi1pk").s());
         assertEquals(Keys.activitySort(stack.clock.millis(), dialogId), item.get("gsi1sk").s(), "reopening counts as activity");
         assertEquals(dialogId, stack.chat(user).get("activeDialogId").s());

@@ -57,27 +57,31 @@ final class Stack implements AutoCloseable {
 
     /** A private message from {@code userId} through the webhook's rules; returns the dialog it landed in. */
     String privateMessage(long userId, String text) {
+        return privateMessage(BOT, userId, text);
+    }
+
+    String privateMessage(String bot, long userId, String text) {
         String update = """
                 {"update_id": %d, "message": {"message_id": %d, "date": 1780000000,
                  "chat": {"id": %d, "type": "private", "first_name": "Ann"},
                  "from": {"id": %d, "is_bot": false, "first_name": "Ann", "language_code": "en"}, "text": "%s"}}
                 """.formatted(UPDATE_IDS.incrementAndGet(), UPDATE_IDS.get(), userId, userId, text);
-        return accept(update);
+        return accept(bot, update);
     }
 
-    String groupMessage(long chatId, long userId, String text) {
+    String groupMessage(String bot, long chatId, long userId, String text) {
         String update = """
                 {"update_id": %d, "message": {"message_id": %d, "date": 1780000000,
                  "chat": {"id": %d, "type": "supergroup", "title": "Team"},
                  "from": {"id": %d, "is_bot": false, "first_name": "Bob"}, "text": "%s"}}
                 """.formatted(UPDATE_IDS.incrementAndGet(), UPDATE_IDS.get(), chatId, userId, text);
-        return accept(update);
+        return accept(bot, update);
     }
 
-    private String accept(String json) {
+    private String accept(String bot, String json) {
         var parsed = (UpdateParser.Outcome.Parsed) parser.parse(json.getBytes(StandardCharsets.UTF_8));
         TelegramUpdate update = parsed.update();
-        IngestResult result = ingest.accept(BOT, update, json);
+        IngestResult result = ingest.accept(bot, update, json);
         return ((IngestResult.Stored) result).dialogId();
     }
 
@@ -88,22 +92,34 @@ final class Stack implements AutoCloseable {
     }
 
     Map<String, AttributeValue> dialog(String dialogId) {
-        return item(Keys.dialog(BOT, dialogId), Keys.DIALOG_SK);
+        return dialog(BOT, dialogId);
+    }
+
+    Map<String, AttributeValue> dialog(String bot, String dialogId) {
+        return item(Keys.dialog(bot, dialogId), Keys.DIALOG_SK);
     }
 
     Map<String, AttributeValue> chat(long chatId) {
-        return item(Keys.chat(BOT, chatId), Keys.CHAT_SK);
+        return chat(BOT, chatId);
+    }
+
+    Map<String, AttributeValue> chat(String bot, long chatId) {
+        return item(Keys.chat(bot, chatId), Keys.CHAT_SK);
     }
 
     /** The dialog's history entries (MSG#…), in order. */
     List<Map<String, AttributeValue>> entries(String dialogId) {
+        return entries(BOT, dialogId);
+    }
+
+    List<Map<String, AttributeValue>> entries(String bot, String dialogId) {
         List<Map<String, AttributeValue>> out = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
             var r = dynamo.query(q -> {
                 q.tableName(table).consistentRead(true).keyConditionExpression("pk = :pk AND begins_with(sk, :msg)")
-                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(Keys.dialog(BOT, dialogId)),
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(Keys.dialog(bot, dialogId)),
                                 ":msg", AttributeValue.fromS("MSG#")));
                 if (from != null) q.exclusiveStartKey(from);
             });
@@ -114,7 +130,11 @@ final class Stack implements AutoCloseable {
     }
 
     List<Map<String, AttributeValue>> events(String dialogId, String event) {
-        return entries(dialogId).stream().filter(e -> "event".equals(e.get("type").s()) && event.equals(e.get("event").s())).toList();
+        return events(BOT, dialogId, event);
+    }
+
+    List<Map<String, AttributeValue>> events(String bot, String dialogId, String event) {
+        return entries(bot, dialogId).stream().filter(e -> "event".equals(e.get("type").s()) && event.equals(e.get("event").s())).toList();
     }
 
     /** Everything on the outbound queue now (received and deleted). */

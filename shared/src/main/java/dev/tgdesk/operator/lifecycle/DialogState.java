@@ -1,8 +1,5 @@
 package dev.tgdesk.operator.lifecycle;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * A dialog as closing and reopening see it (the dialog item's attributes they read and write).
  *
@@ -28,20 +25,16 @@ public record DialogState(String botId, String dialogId, long chatId, String kin
         return "private".equals(kind);
     }
 
-    /** What the close and reopen endpoints answer. */
-    public Map<String, Object> toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("dialogId", dialogId);
-        m.put("chatId", chatId);
-        m.put("kind", kind);
-        m.put("status", status);
-        m.put("team", team);
-        m.put("assignee", assignee);
-        m.put("handler", handler == null ? "bot" : handler);
-        m.put("openedAt", openedAt);
-        m.put("lastActivityAt", lastActivityAt);
-        m.put("closedAt", closedAt);
-        m.put("closedBy", closedBy);
-        return m;
+    /**
+     * What the close and reopen endpoints answer (written with the API's JSON conventions: snake_case names, null
+     * fields left out).
+     */
+    public View view() {
+        return new View(dialogId, chatId, kind, status, team, assignee, handler == null ? "bot" : handler, openedAt,
+                lastActivityAt, closedAt, closedBy);
+    }
+
+    public record View(String dialogId, long chatId, String kind, String status, String team, String assignee,
+                       String handler, long openedAt, long lastActivityAt, Long closedAt, String closedBy) {
     }
 }

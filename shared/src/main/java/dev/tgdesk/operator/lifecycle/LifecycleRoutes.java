@@ -33,7 +33,7 @@ public final class LifecycleRoutes implements Router.Routes {
     public void register(Router router) {
         router.post("/api/dialogs/{dialogId}/close", Access.OPERATOR, (caller, req) -> {
             CloseContext ctx = visible(caller, req.pathParam("dialogId"));
-            return ApiResponse.ok(closer.closeByOperator(ctx, caller.operatorId(), caller.name()).dialog().toJson());
+            return ApiResponse.ok(closer.closeByOperator(ctx, caller.operatorId(), caller.name()).dialog().view());
         });
         router.post("/api/dialogs/{dialogId}/reopen", Access.OPERATOR, (caller, req) -> {
             CloseContext ctx = visible(caller, req.pathParam("dialogId"));
@@ -41,7 +41,7 @@ public final class LifecycleRoutes implements Router.Routes {
             if (outcome.result() == DialogCloser.Result.NEWER_DIALOG) {
                 throw ApiException.conflict("the client already has a newer dialog");
             }
-            return ApiResponse.ok(outcome.dialog().toJson());
+            return ApiResponse.ok(outcome.dialog().view());
         });
     }
 
