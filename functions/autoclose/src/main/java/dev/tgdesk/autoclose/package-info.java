@@ -1,2 +1,2 @@
-/** functions/autoclose */
+/** functions/autoclose: closes dialogs idle for longer than IDLE_HOURS (EventBridge schedule). */
 package dev.tgdesk.autoclose;
