@@ -16,8 +16,8 @@ import dev.tgdesk.emulators.telegram.OutgoingMessage;
 import dev.tgdesk.inbox.UpdateIngest;
 import dev.tgdesk.inbox.WebhookEndpoint;
 import dev.tgdesk.operator.Visibility;
+import dev.tgdesk.operator.ContactFieldDefinition;
 import dev.tgdesk.operator.actions.ContactFieldCatalog;
-import dev.tgdesk.operator.actions.ContactFieldDefinition;
 import dev.tgdesk.operator.actions.DialogActions;
 import dev.tgdesk.operator.actions.DialogActionsRoutes;
 import dev.tgdesk.operator.actions.TeamDirectory;
@@ -123,8 +123,8 @@ class DialogActionsTest {
         ContactFieldCatalog catalog = new ContactFieldCatalog() {
             @Override
             public List<ContactFieldDefinition> contactFields(String bot) {
-                return List.of(new ContactFieldDefinition("plan", "Plan", "select", List.of("free", "pro")),
-                        new ContactFieldDefinition("seats", "Seats", "number", List.of()));
+                return List.of(new ContactFieldDefinition("plan", "Plan", ContactFieldDefinition.Type.CHOICE, List.of("free", "pro")),
+                        new ContactFieldDefinition("seats", "Seats", ContactFieldDefinition.Type.NUMBER, List.of()));
             }
 
             @Override

@@ -1,5 +1,7 @@
 package dev.tgdesk.operator.actions;
 
+import dev.tgdesk.operator.ContactFieldDefinition;
+
 import java.util.List;
 
 /**

@@ -1,5 +1,7 @@
 package dev.tgdesk.operator.actions;
 
+import dev.tgdesk.operator.ContactFieldDefinition;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -345,7 +347,7 @@ public final class DialogActions {
         List<FieldValue> values = new ArrayList<>();
         Map<String, String> other = new LinkedHashMap<>(c == null ? Map.of() : c.fields());
         for (ContactFieldDefinition def : fields.contactFields(caller.botId())) {
-            values.add(new FieldValue(def.name(), def.label(), def.type(), def.options(), other.remove(def.name())));
+            values.add(new FieldValue(def.name(), def.label(), def.type().wire(), def.options(), other.remove(def.name())));
         }
         if (c == null) {
             return new ContactPanel(d.dialogId(), d.kind(), d.contactUserId(), null, null, null, null, false, false, values,
