@@ -45,7 +45,8 @@ final class LocalPipeline implements AutoCloseable {
     private final List<ScenarioFiles.Loaded> scenarios;
 
     LocalPipeline(LocalAws aws, LocalResources resources, DynamoDbClient dynamo, SqsClient sqs, TelegramClient telegram,
-                  String botId, ObjectMapper json, Path scenariosDir, String activeScenario, String resourcePrefix) {
+                  String botId, ObjectMapper json, Path scenariosDir, String activeScenario, String resourcePrefix,
+                  dev.tgdesk.outbound.FileStore files) {
         String scheduleGroup = resourcePrefix + "timers";
         String table = resources.tableName("DataTable");
         String inboundUrl = resources.queueUrl("InboundQueue");
@@ -67,7 +68,7 @@ final class LocalPipeline implements AutoCloseable {
         var scenarioHandler = new ScenarioHandler(runner, timers, json);
         var sender = new Sender(new DynamoOutboundStore(dynamo, table), new DynamoRateLedger(dynamo, table),
                 telegram, PacingPolicy.telegram(), RetryPolicy.defaults(),
-                EmfMetrics.forFunction("sender"), Sender.Clock.SYSTEM);
+                EmfMetrics.forFunction("sender"), Sender.Clock.SYSTEM, files);
         var senderHandler = new SenderHandler(sender, sqs, outboundUrl, botId, EmfMetrics.forFunction("sender"));
 
         start(new SqsEventSource(sqs, inboundUrl, scenarioHandler, SqsEventSource.Options.defaults("ScenarioFunction")));

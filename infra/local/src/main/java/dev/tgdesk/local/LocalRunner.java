@@ -28,6 +28,11 @@ public final class LocalRunner {
         stop.await();
     }
 
+    private static String envOr(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
     static void printSummary(LocalRuntime local, PrintStream out) {
         var aws = local.aws();
         int port = local.apiPort();
@@ -44,6 +49,9 @@ public final class LocalRunner {
                 + local.botId() + "); " + "POST http://127.0.0.1:" + port + LocalRuntime.SIMULATE_PATH
                 + " {\"first_name\":\"Ann\",\"text\":\"hi\"}"
                 : "getUpdates long polling from " + local.telegramApiUrl() + " for bot id " + local.botId()));
+        out.println("  operator API:      http://127.0.0.1:" + port + "/api   sign in: POST /api/auth/login {\"email\":\""
+                + envOr("LOCAL_ADMIN_EMAIL", LocalRuntime.DEFAULT_ADMIN_EMAIL) + "\",\"password\":\""
+                + (System.getenv("LOCAL_ADMIN_PASSWORD") == null ? LocalRuntime.DEFAULT_ADMIN_PASSWORD : "<LOCAL_ADMIN_PASSWORD>") + "\"}");
         for (var sc : local.scenarios()) {
             out.println("  scenario:          " + sc.file() + " → " + sc.scenarioId() + "@" + sc.version()
                     + (sc.active() ? "  (runs in private chats)" : ""));

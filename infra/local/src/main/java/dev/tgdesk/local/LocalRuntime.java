@@ -21,6 +21,12 @@ import dev.tgdesk.storage.DynamoInboxStore;
 import dev.tgdesk.telegram.SetWebhookRequest;
 import dev.tgdesk.telegram.TelegramClient;
 import dev.tgdesk.webhook.WebhookHandler;
+import dev.tgdesk.operator.Visibility;
+import dev.tgdesk.operator.identity.AccessTokens;
+import dev.tgdesk.operatorapi.OperatorApiHandler;
+import dev.tgdesk.operatorapi.OperatorApiWiring;
+import dev.tgdesk.storage.S3FileStore;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -56,6 +62,11 @@ public final class LocalRuntime implements AutoCloseable {
 
     public static final String WEBHOOK_PATH = "/telegram/webhook";
     public static final String WEBHOOK_FUNCTION = "WebhookFunction";
+    public static final String OPERATOR_API_FUNCTION = "OperatorApiFunction";
+    public static final String OPERATOR_API_ROUTE = "/api/{proxy+}";
+    /** The operator created at start when {@code LOCAL_ADMIN_EMAIL}/{@code LOCAL_ADMIN_PASSWORD} are not set (local only). */
+    public static final String DEFAULT_ADMIN_EMAIL = "admin@tgdesk.local";
+    public static final String DEFAULT_ADMIN_PASSWORD = "local-admin-password";
     public static final String SIMULATE_PATH = "/local/simulate";
     /** {@code GET /local/sent?chat_id=…}: what the bot sent to a chat through the fake Telegram. */
     public static final String SENT_PATH = "/local/sent";
@@ -175,15 +186,27 @@ public final class LocalRuntime implements AutoCloseable {
         var webhook = new WebhookHandler(new WebhookEndpoint(botId, secret, json, new UpdateIngest(store, queue, json),
                 EmfMetrics.forFunction("webhook")));
 
+        S3Client s3 = aws.configure(S3Client.builder(), "S3").forcePathStyle(true).build();
+        started.push(s3);
+        var files = new S3FileStore(s3, resources.bucketName("FilesBucket"));
         LocalPipeline pipeline = null;
         if (config.pipeline()) {
             started.push(pipeline = new LocalPipeline(aws, resources, dynamoDb, sqs, telegram, botId, json,
-                    scenariosDir(), System.getenv().getOrDefault(ACTIVE_SCENARIO_ENV, DEFAULT_ACTIVE_SCENARIO), config.resourcePrefix()));
+                    scenariosDir(), System.getenv().getOrDefault(ACTIVE_SCENARIO_ENV, DEFAULT_ACTIVE_SCENARIO), config.resourcePrefix(),
+                    files));
         }
+        var operatorApi = new OperatorApiHandler(OperatorApiWiring.router(new OperatorApiWiring.Deps(dynamoDb, sqs, s3, table, botId,
+                queueUrl, resources.queueUrl("OutboundQueue"), resources.bucketName("FilesBucket"), telegram, signingSecret(),
+                AccessTokens.ttlFromEnvironment(System.getenv()), Visibility.fromEnvironment(), java.time.Clock.systemUTC())));
+        Map<String, String> adminEnv = new java.util.HashMap<>(System.getenv());
+        adminEnv.putIfAbsent("LOCAL_ADMIN_EMAIL", DEFAULT_ADMIN_EMAIL);
+        adminEnv.putIfAbsent("LOCAL_ADMIN_PASSWORD", DEFAULT_ADMIN_PASSWORD);
+        OperatorCli.createLocalAdmin(dynamoDb, table, botId, adminEnv);
 
         ApiGatewayServer api = new ApiGatewayServer("127.0.0.1", config.port(),
-                List.of(new ApiGatewayServer.Route("POST", WEBHOOK_PATH, WEBHOOK_FUNCTION)),
-                Map.of(WEBHOOK_FUNCTION, webhook));
+                List.of(new ApiGatewayServer.Route("POST", WEBHOOK_PATH, WEBHOOK_FUNCTION),
+                        new ApiGatewayServer.Route("ANY", OPERATOR_API_ROUTE, OPERATOR_API_FUNCTION)),
+                Map.of(WEBHOOK_FUNCTION, webhook, OPERATOR_API_FUNCTION, operatorApi));
         started.push(api);
         api.addContext(HISTORY_PATH, new HistoryEndpoint(dynamoDb, table, botId, json));
         URI webhookUrl = URI.create("http://127.0.0.1:" + api.port() + WEBHOOK_PATH);
@@ -204,6 +227,15 @@ public final class LocalRuntime implements AutoCloseable {
         LocalRuntime runtime = new LocalRuntime(config, aws, table, queueUrl, fake, fakeBot, telegramApi, botId, api, poller, started);
         runtime.scenarios = pipeline == null ? List.of() : pipeline.scenarios();
         return runtime;
+    }
+
+    /** {@code TOKEN_SIGNING_SECRET} when set, else a random key for this run (tokens die with the process). */
+    private static byte[] signingSecret() {
+        String configured = System.getenv("TOKEN_SIGNING_SECRET");
+        if (configured != null && configured.length() >= 32) return configured.getBytes(StandardCharsets.UTF_8);
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        return random;
     }
 
     private static Path scenariosDir() {
