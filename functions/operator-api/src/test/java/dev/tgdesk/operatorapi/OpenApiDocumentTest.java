@@ -56,6 +56,7 @@ class OpenApiDocumentTest {
             boolean isPublic = op.getValue().has("security") && op.getValue().get("security").isEmpty();
             if (!isPublic && !op.getValue().path("responses").has("401")) problems.add(key + ": no 401 response");
         }));
+        nulls(doc, "", problems); // a comma inside an unquoted flow-mapping value silently makes a key with no value
         assertEquals(served, documented, "routes served vs documented");
         assertEquals(List.of(), problems);
         for (Router.Route r : router.routes()) {
@@ -64,6 +65,12 @@ class OpenApiDocumentTest {
                 assertTrue(op.has("security") && op.get("security").isEmpty(), r + " is public: the document must say security: []");
             }
         }
+    }
+
+    private static void nulls(JsonNode node, String at, List<String> problems) {
+        if (node.isNull()) problems.add(at + ": no value (quote YAML values that contain commas)");
+        node.fields().forEachRemaining(f -> nulls(f.getValue(), at + "/" + f.getKey(), problems));
+        for (int i = 0; node.isArray() && i < node.size(); i++) nulls(node.get(i), at + "/" + i, problems);
     }
 
     static Router router() {
