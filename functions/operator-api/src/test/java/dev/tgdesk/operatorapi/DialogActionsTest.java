@@ -129,10 +129,11 @@ class DialogActionsTest {
 
             @Override
             public String validate(ContactFieldDefinition d, String value) {
-                // the identity area's ContactFieldRules decides in production; enough rules here to see the plumbing
-                if (d.type().equals("select") && !d.options().contains(value)) throw new IllegalArgumentException("one of " + d.options());
-                if (d.type().equals("number") && !value.strip().matches("-?\\d+")) throw new IllegalArgumentException("a whole number");
-                return value.strip();
+                try {
+                    return dev.tgdesk.operator.ContactFieldRules.validate(d, value); // the identity area's rules
+                } catch (dev.tgdesk.operator.api.ApiException e) {
+                    throw new IllegalArgumentException(e.getMessage());
+                }
             }
         };
         TeamDirectory directory = new TeamDirectory() {
