@@ -21,7 +21,8 @@ public final class AdminRoutes implements Router.Routes {
     public void register(Router router) {
         OperatorDirectory dir = accounts.directory();
 
-        router.get("/api/operators", Access.ADMIN, (caller, req) -> ApiResponse.ok(Map.of("operators",
+        // lists are readable by every operator (the inbox shows and picks managers, teams and fields); changes are admins'
+        router.get("/api/operators", Access.OPERATOR, (caller, req) -> ApiResponse.ok(Map.of("operators",
                 dir.operators(caller.botId()).stream().map(Operator::view).toList())));
         router.post("/api/operators", Access.ADMIN, (caller, req) -> {
             JsonBody b = JsonBody.of(req);
@@ -40,7 +41,7 @@ public final class AdminRoutes implements Router.Routes {
             return ApiResponse.noContent();
         });
 
-        router.get("/api/teams", Access.ADMIN, (caller, req) -> ApiResponse.ok(Map.of("teams",
+        router.get("/api/teams", Access.OPERATOR, (caller, req) -> ApiResponse.ok(Map.of("teams",
                 dir.teams(caller.botId()).stream().map(Team::view).toList())));
         router.post("/api/teams", Access.ADMIN, (caller, req) -> {
             JsonBody b = JsonBody.of(req);
@@ -57,7 +58,7 @@ public final class AdminRoutes implements Router.Routes {
             return ApiResponse.noContent();
         });
 
-        router.get("/api/contact-fields", Access.ADMIN, (caller, req) -> ApiResponse.ok(Map.of("fields",
+        router.get("/api/contact-fields", Access.OPERATOR, (caller, req) -> ApiResponse.ok(Map.of("fields",
                 dir.contactFields(caller.botId()).stream().map(AdminRoutes::view).toList())));
         router.post("/api/contact-fields", Access.ADMIN, (caller, req) -> {
             JsonBody b = JsonBody.of(req);
