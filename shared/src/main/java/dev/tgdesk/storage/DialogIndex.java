@@ -5,6 +5,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import static dev.tgdesk.storage.Attrs.s;
 
 /**
  * The index keys a dialog item carries, from its kind, status, team, manager and times — one place, so
@@ -48,7 +49,4 @@ public final class DialogIndex {
         return gone;
     }
 
-    private static AttributeValue s(String v) {
-        return AttributeValue.fromS(v);
-    }
 }

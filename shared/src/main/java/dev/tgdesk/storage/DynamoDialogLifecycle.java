@@ -27,6 +27,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import static dev.tgdesk.storage.Attrs.key;
+import static dev.tgdesk.storage.Attrs.s;
+import static dev.tgdesk.storage.Attrs.n;
+import static dev.tgdesk.storage.Attrs.str;
+import static dev.tgdesk.storage.Attrs.num;
+import static dev.tgdesk.storage.Attrs.bool;
 
 /**
  * {@link LifecycleStore} on the single table. A close or reopen is one TransactWriteItems: the dialog (conditional
@@ -306,30 +312,9 @@ public final class DynamoDialogLifecycle implements LifecycleStore {
         }
     }
 
-    static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of(Keys.PK, s(pk), Keys.SK, s(sk));
-    }
 
-    static AttributeValue s(String v) {
-        return AttributeValue.fromS(v);
-    }
 
-    static AttributeValue n(long v) {
-        return AttributeValue.fromN(Long.toString(v));
-    }
 
-    private static String str(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
-    }
 
-    private static long num(Map<String, AttributeValue> item, String name, long fallback) {
-        AttributeValue v = item.get(name);
-        return v == null || v.n() == null ? fallback : Long.parseLong(v.n());
-    }
 
-    private static boolean bool(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v != null && Boolean.TRUE.equals(v.bool());
-    }
 }

@@ -21,6 +21,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import static dev.tgdesk.storage.Attrs.key;
+import static dev.tgdesk.storage.Attrs.s;
+import static dev.tgdesk.storage.Attrs.n;
+import static dev.tgdesk.storage.Attrs.str;
+import static dev.tgdesk.storage.Attrs.num;
+import static dev.tgdesk.storage.Attrs.bool;
 
 /**
  * {@link InboxQueries} on the single table: lists are Queries on ByStatus / ByCreated / ByTeam / ByAssignee with a
@@ -245,30 +251,9 @@ public final class DynamoInboxQueries implements InboxQueries {
         return null;
     }
 
-    private static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of(Keys.PK, s(pk), Keys.SK, s(sk));
-    }
 
-    private static AttributeValue s(String v) {
-        return AttributeValue.fromS(v);
-    }
 
-    private static AttributeValue n(long v) {
-        return AttributeValue.fromN(Long.toString(v));
-    }
 
-    private static String str(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
-    }
 
-    private static long num(Map<String, AttributeValue> item, String name, long fallback) {
-        AttributeValue v = item.get(name);
-        return v == null || v.n() == null ? fallback : Long.parseLong(v.n());
-    }
 
-    private static boolean bool(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v != null && Boolean.TRUE.equals(v.bool());
-    }
 }

@@ -28,6 +28,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import static dev.tgdesk.storage.Attrs.key;
+import static dev.tgdesk.storage.Attrs.s;
+import static dev.tgdesk.storage.Attrs.n;
+import static dev.tgdesk.storage.Attrs.str;
+import static dev.tgdesk.storage.Attrs.num;
+import static dev.tgdesk.storage.Attrs.bool;
 
 /** {@link InboxStore} on one DynamoDB table (layout in {@link Keys}). A plan is one TransactWriteItems call. */
 public final class DynamoInboxStore implements InboxStore {
@@ -394,30 +400,9 @@ public final class DynamoInboxStore implements InboxStore {
         return text;
     }
 
-    static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of(Keys.PK, s(pk), Keys.SK, s(sk));
-    }
 
-    static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
 
-    static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
-    }
 
-    private static String str(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
-    }
 
-    private static long num(Map<String, AttributeValue> item, String name, long fallback) {
-        AttributeValue v = item.get(name);
-        return v == null || v.n() == null ? fallback : Long.parseLong(v.n());
-    }
 
-    private static boolean bool(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v != null && Boolean.TRUE.equals(v.bool());
-    }
 }

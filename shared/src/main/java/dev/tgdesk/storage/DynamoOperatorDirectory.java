@@ -26,6 +26,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import static dev.tgdesk.storage.Attrs.key;
+import static dev.tgdesk.storage.Attrs.s;
+import static dev.tgdesk.storage.Attrs.n;
 
 /**
  * Operators, teams and contact field definitions on the single table:
@@ -353,7 +356,7 @@ public final class DynamoOperatorDirectory implements OperatorDirectory {
         item.put("name", s(d.name()));
         item.put("label", s(d.label()));
         item.put("type", s(d.type().wire()));
-        if (!d.options().isEmpty()) item.put("options", AttributeValue.fromL(d.options().stream().map(DynamoOperatorDirectory::s).toList()));
+        if (!d.options().isEmpty()) item.put("options", AttributeValue.fromL(d.options().stream().map(Attrs::s).toList()));
         item.put("updatedAt", n(now));
         return item;
     }
@@ -395,17 +398,8 @@ public final class DynamoOperatorDirectory implements OperatorDirectory {
         return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item).conditionExpression(condition).build()).build();
     }
 
-    private static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of(Keys.PK, s(pk), Keys.SK, s(sk));
-    }
 
-    private static AttributeValue s(String v) {
-        return AttributeValue.fromS(v);
-    }
 
-    private static AttributeValue n(long v) {
-        return AttributeValue.fromN(Long.toString(v));
-    }
 
     private static long num(Map<String, AttributeValue> item, String name) {
         AttributeValue v = item.get(name);

@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import static dev.tgdesk.storage.Attrs.s;
+import static dev.tgdesk.storage.Attrs.n;
 
 /**
  * {@link OutboundStore} on the single table: history entries in the {@link OutboundItems} layout, status
@@ -228,11 +230,5 @@ public final class DynamoOutboundStore implements OutboundStore {
                 + "\",\"dialogId\":\"" + entry.dialogId() + "\",\"seq\":" + entry.seq() + "}");
     }
 
-    private static AttributeValue s(String v) {
-        return AttributeValue.fromS(v);
-    }
 
-    private static AttributeValue n(long v) {
-        return AttributeValue.fromN(Long.toString(v));
-    }
 }

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import static dev.tgdesk.storage.Attrs.s;
+import static dev.tgdesk.storage.Attrs.n;
 
 /**
  * {@link RateLedger} on the single table.
@@ -118,11 +120,5 @@ public final class DynamoRateLedger implements RateLedger {
         return Map.of(Keys.PK, s(Keys.pace(botId, chatId)), Keys.SK, s(Keys.PACE_SK));
     }
 
-    private static AttributeValue s(String v) {
-        return AttributeValue.fromS(v);
-    }
 
-    private static AttributeValue n(long v) {
-        return AttributeValue.fromN(Long.toString(v));
-    }
 }

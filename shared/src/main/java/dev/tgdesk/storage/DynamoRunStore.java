@@ -23,6 +23,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import static dev.tgdesk.storage.Attrs.key;
+import static dev.tgdesk.storage.Attrs.s;
+import static dev.tgdesk.storage.Attrs.n;
+import static dev.tgdesk.storage.Attrs.str;
+import static dev.tgdesk.storage.Attrs.num;
+import static dev.tgdesk.storage.Attrs.bool;
 
 /**
  * {@link RunStore} on the single table: one BatchGetItem to read a turn's context (run, dialog, contact,
@@ -114,7 +120,7 @@ public final class DynamoRunStore implements RunStore {
             item.put("scenarioId", s(c.state().scenarioId()));
             item.put("status", s(c.state().status()));
         }
-        item.put("recentEvents", AttributeValue.fromL(c.recentEvents().stream().map(DynamoRunStore::s).toList()));
+        item.put("recentEvents", AttributeValue.fromL(c.recentEvents().stream().map(Attrs::s).toList()));
         item.put("outbox", s(Json.write(json, c.outbox())));
         item.put("updatedAt", n(c.at()));
         Put.Builder put = Put.builder().tableName(table).item(item);
@@ -226,30 +232,9 @@ public final class DynamoRunStore implements RunStore {
         return new Binding(item.get("scenarioId").s(), (int) num(item, "version", 0));
     }
 
-    static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of(Keys.PK, s(pk), Keys.SK, s(sk));
-    }
 
-    static AttributeValue s(String v) {
-        return AttributeValue.fromS(v);
-    }
 
-    static AttributeValue n(long v) {
-        return AttributeValue.fromN(Long.toString(v));
-    }
 
-    private static String str(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
-    }
 
-    private static long num(Map<String, AttributeValue> item, String name, long fallback) {
-        AttributeValue v = item.get(name);
-        return v == null || v.n() == null ? fallback : Long.parseLong(v.n());
-    }
 
-    private static boolean bool(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v != null && Boolean.TRUE.equals(v.bool());
-    }
 }

@@ -42,7 +42,7 @@ public final class DynamoScenarioCatalog implements ScenarioCatalog {
         Optional<Scenario> cached = cache.get(cacheKey);
         if (cached != null && cached.isPresent()) return cached;
         var item = dynamo.getItem(b -> b.tableName(table)
-                .key(DynamoRunStore.key(Keys.scenario(botId, scenarioId), Keys.scenarioVersion(version)))).item();
+                .key(Attrs.key(Keys.scenario(botId, scenarioId), Keys.scenarioVersion(version)))).item();
         if (item == null || !item.containsKey("document")) return Optional.empty();
         Optional<Scenario> found = Optional.of(ScenarioDocument.parse(item.get("document").s()).withVersion(version));
         cache.put(cacheKey, found);
@@ -61,25 +61,25 @@ public final class DynamoScenarioCatalog implements ScenarioCatalog {
         String pk = Keys.scenario(botId, scenario.id());
         String sha = sha256(scenario.json());
         for (int attempt = 0; attempt < 5; attempt++) {
-            var latest = dynamo.getItem(b -> b.tableName(table).key(DynamoRunStore.key(pk, Keys.LATEST_SK)).consistentRead(true)).item();
+            var latest = dynamo.getItem(b -> b.tableName(table).key(Attrs.key(pk, Keys.LATEST_SK)).consistentRead(true)).item();
             int current = latest == null || !latest.containsKey("version") ? 0 : Integer.parseInt(latest.get("version").n());
             if (current > 0 && sha.equals(latest.get("sha256").s())) return new Stored(scenario.id(), current, false);
             int next = current + 1;
-            Map<String, AttributeValue> version = new HashMap<>(DynamoRunStore.key(pk, Keys.scenarioVersion(next)));
-            version.put("scenarioId", DynamoRunStore.s(scenario.id()));
-            version.put("version", DynamoRunStore.n(next));
-            version.put("name", DynamoRunStore.s(scenario.name() == null ? scenario.id() : scenario.name()));
-            version.put("document", DynamoRunStore.s(scenario.json()));
-            version.put("sha256", DynamoRunStore.s(sha));
-            version.put("uploadedAt", DynamoRunStore.n(now));
-            Map<String, AttributeValue> pointer = new HashMap<>(DynamoRunStore.key(pk, Keys.LATEST_SK));
-            pointer.put("version", DynamoRunStore.n(next));
-            pointer.put("sha256", DynamoRunStore.s(sha));
-            pointer.put("updatedAt", DynamoRunStore.n(now));
+            Map<String, AttributeValue> version = new HashMap<>(Attrs.key(pk, Keys.scenarioVersion(next)));
+            version.put("scenarioId", Attrs.s(scenario.id()));
+            version.put("version", Attrs.n(next));
+            version.put("name", Attrs.s(scenario.name() == null ? scenario.id() : scenario.name()));
+            version.put("document", Attrs.s(scenario.json()));
+            version.put("sha256", Attrs.s(sha));
+            version.put("uploadedAt", Attrs.n(now));
+            Map<String, AttributeValue> pointer = new HashMap<>(Attrs.key(pk, Keys.LATEST_SK));
+            pointer.put("version", Attrs.n(next));
+            pointer.put("sha256", Attrs.s(sha));
+            pointer.put("updatedAt", Attrs.n(now));
             Put pointerPut = current == 0
                     ? Put.builder().tableName(table).item(pointer).conditionExpression("attribute_not_exists(pk)").build()
                     : Put.builder().tableName(table).item(pointer).conditionExpression("#v = :v")
-                    .expressionAttributeNames(Map.of("#v", "version")).expressionAttributeValues(Map.of(":v", DynamoRunStore.n(current))).build();
+                    .expressionAttributeNames(Map.of("#v", "version")).expressionAttributeValues(Map.of(":v", Attrs.n(current))).build();
             try {
                 dynamo.transactWriteItems(b -> b.transactItems(
                         TransactWriteItem.builder().put(Put.builder().tableName(table).item(version)
@@ -98,17 +98,17 @@ public final class DynamoScenarioCatalog implements ScenarioCatalog {
         if (find(botId, scenarioId, version).isEmpty()) {
             throw new IllegalArgumentException("scenario " + scenarioId + " has no version " + version);
         }
-        Map<String, AttributeValue> item = new HashMap<>(DynamoRunStore.key(Keys.bindings(botId),
+        Map<String, AttributeValue> item = new HashMap<>(Attrs.key(Keys.bindings(botId),
                 chatId == null ? Keys.BIND_PRIVATE_SK : Keys.chatBinding(chatId)));
-        item.put("scenarioId", DynamoRunStore.s(scenarioId));
-        item.put("version", DynamoRunStore.n(version));
-        item.put("activatedAt", DynamoRunStore.n(now));
+        item.put("scenarioId", Attrs.s(scenarioId));
+        item.put("version", Attrs.n(version));
+        item.put("activatedAt", Attrs.n(now));
         dynamo.putItem(b -> b.tableName(table).item(item));
     }
 
     /** Stops running scenarios in private chats ({@code chatId} null) or in that group. */
     public void deactivate(String botId, Long chatId) {
-        dynamo.deleteItem(b -> b.tableName(table).key(DynamoRunStore.key(Keys.bindings(botId),
+        dynamo.deleteItem(b -> b.tableName(table).key(Attrs.key(Keys.bindings(botId),
                 chatId == null ? Keys.BIND_PRIVATE_SK : Keys.chatBinding(chatId))));
     }
 
