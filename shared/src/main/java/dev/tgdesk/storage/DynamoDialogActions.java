@@ -6,13 +6,11 @@ import dev.tgdesk.outbound.UploadedFile;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
@@ -159,17 +157,7 @@ public final class DynamoDialogActions implements ActionsStore {
         for (InternalEntry e : c.entries()) writes.add(TransactWriteItem.builder().put(newItem(internal(c, e))).build());
         if (c.contact() != null) writes.add(TransactWriteItem.builder().update(contactUpdate(c)).build());
         if (c.clientId() != null) writes.add(TransactWriteItem.builder().put(newItem(marker(c))).build());
-        try {
-            dynamo.transactWriteItems(b -> b.transactItems(writes));
-            return Outcome.COMMITTED;
-        } catch (TransactionCanceledException e) {
-            List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
-            for (CancellationReason r : reasons) {
-                String code = r.code();
-                if (code != null && !code.equals("None") && !code.equals("ConditionalCheckFailed") && !code.equals("TransactionConflict")) throw e;
-            }
-            return Outcome.CONFLICT;
-        }
+        return Transactions.write(dynamo, writes) ? Outcome.COMMITTED : Outcome.CONFLICT;
     }
 
     private Update chatUpdate(Commit c) {

@@ -11,13 +11,10 @@ import dev.tgdesk.scenario.RunState;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
-import software.amazon.awssdk.services.dynamodb.model.Update;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -280,17 +277,7 @@ public final class DynamoDialogLifecycle implements LifecycleStore {
     }
 
     private Outcome transact(List<TransactWriteItem> writes) {
-        try {
-            dynamo.transactWriteItems(b -> b.transactItems(writes));
-            return Outcome.DONE;
-        } catch (TransactionCanceledException e) {
-            List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
-            for (CancellationReason r : reasons) {
-                String code = r.code();
-                if (code != null && !code.equals("None") && !code.equals("ConditionalCheckFailed") && !code.equals("TransactionConflict")) throw e;
-            }
-            return Outcome.CONFLICT;
-        }
+        return Transactions.write(dynamo, writes) ? Outcome.DONE : Outcome.CONFLICT;
     }
 
     // ---- mapping ----------------------------------------------------------------------------------------

@@ -12,11 +12,9 @@ import dev.tgdesk.scenario.RunState;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -99,17 +97,7 @@ public final class DynamoRunStore implements RunStore {
                     .conditionExpression("attribute_not_exists(pk)").build()).build());
         }
         if (!c.log().isEmpty()) writes.add(TransactWriteItem.builder().put(logPut(c)).build());
-        try {
-            dynamo.transactWriteItems(b -> b.transactItems(writes));
-            return CommitOutcome.COMMITTED;
-        } catch (TransactionCanceledException e) {
-            List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
-            for (CancellationReason r : reasons) {
-                String code = r.code();
-                if (code != null && !code.equals("None") && !code.equals("ConditionalCheckFailed") && !code.equals("TransactionConflict")) throw e;
-            }
-            return CommitOutcome.CONFLICT;
-        }
+        return Transactions.write(dynamo, writes) ? CommitOutcome.COMMITTED : CommitOutcome.CONFLICT;
     }
 
     private Put runPut(TurnCommit c) {
