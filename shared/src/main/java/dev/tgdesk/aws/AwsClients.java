@@ -23,16 +23,8 @@ public final class AwsClients {
         return SqsClient.builder().httpClient(httpClient()).build();
     }
 
-    /**
-     * S3 with path-style addressing when an endpoint override is set (emulators serve buckets under the path);
-     * virtual-hosted style on AWS.
-     */
-    public static software.amazon.awssdk.services.s3.S3Client s3() {
-        boolean emulated = System.getenv("AWS_ENDPOINT_URL_S3") != null || System.getenv("AWS_ENDPOINT_URL") != null;
-        return software.amazon.awssdk.services.s3.S3Client.builder().httpClient(httpClient()).forcePathStyle(emulated).build();
-    }
-
-    private static software.amazon.awssdk.http.SdkHttpClient httpClient() {
+    /** The HTTP client every SDK client of a function uses (also for clients built outside this class). */
+    public static software.amazon.awssdk.http.SdkHttpClient httpClient() {
         return UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(2))
                 .socketTimeout(Duration.ofSeconds(10))

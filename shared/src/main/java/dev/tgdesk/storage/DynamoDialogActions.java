@@ -5,9 +5,7 @@ import dev.tgdesk.outbound.OutboundEntry;
 import dev.tgdesk.outbound.UploadedFile;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -73,16 +71,7 @@ public final class DynamoDialogActions implements ActionsStore {
         keys.add(key(chatPk, Keys.CHAT_SK));
         if (contactPk != null) keys.add(key(contactPk, Keys.PROFILE_SK));
         if (clientId != null) keys.add(key(dialogPk, CLIENT_ID_PREFIX + clientId));
-        Map<String, Map<String, AttributeValue>> found = new HashMap<>();
-        Map<String, KeysAndAttributes> pending = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
-        while (pending != null && !pending.isEmpty()) {
-            Map<String, KeysAndAttributes> request = pending;
-            BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(request));
-            for (var item : response.responses().getOrDefault(table, List.of())) {
-                found.put(item.get(Keys.PK).s() + "|" + item.get(Keys.SK).s(), item);
-            }
-            pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : null;
-        }
+        Map<String, Map<String, AttributeValue>> found = BatchReads.get(dynamo, table, keys, true);
         var chat = found.get(chatPk + "|" + Keys.CHAT_SK);
         var contact = contactPk == null ? null : found.get(contactPk + "|" + Keys.PROFILE_SK);
         var marker = clientId == null ? null : found.get(dialogPk + "|" + CLIENT_ID_PREFIX + clientId);

@@ -10,8 +10,6 @@ import dev.tgdesk.outbound.OutboundEntry;
 import dev.tgdesk.scenario.RunState;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -40,7 +38,6 @@ import static dev.tgdesk.storage.Attrs.bool;
 public final class DynamoDialogLifecycle implements LifecycleStore {
 
     /** BatchGetItem takes at most 100 keys. */
-    static final int MAX_BATCH_KEYS = 100;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -90,20 +87,7 @@ public final class DynamoDialogLifecycle implements LifecycleStore {
     }
 
     private Map<String, Map<String, AttributeValue>> batchGet(List<Map<String, AttributeValue>> keys) {
-        Map<String, Map<String, AttributeValue>> found = new HashMap<>();
-        for (int from = 0; from < keys.size(); from += MAX_BATCH_KEYS) {
-            List<Map<String, AttributeValue>> chunk = keys.subList(from, Math.min(keys.size(), from + MAX_BATCH_KEYS));
-            Map<String, KeysAndAttributes> pending = Map.of(table, KeysAndAttributes.builder().keys(chunk).consistentRead(true).build());
-            while (pending != null && !pending.isEmpty()) {
-                Map<String, KeysAndAttributes> request = pending;
-                BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(request));
-                for (var item : response.responses().getOrDefault(table, List.of())) {
-                    found.put(item.get(Keys.PK).s() + "|" + item.get(Keys.SK).s(), item);
-                }
-                pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : null;
-            }
-        }
-        return found;
+        return BatchReads.get(dynamo, table, keys, true);
     }
 
     @Override

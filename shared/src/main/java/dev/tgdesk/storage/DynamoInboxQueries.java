@@ -8,9 +8,7 @@ import dev.tgdesk.operator.inbox.InboxQueries;
 import dev.tgdesk.operator.inbox.ReadMark;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 
@@ -39,7 +37,6 @@ public final class DynamoInboxQueries implements InboxQueries {
 
     public static final String READ_PREFIX = "READ#";
     /** Batch reads take at most 100 keys. */
-    private static final int BATCH = 100;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -202,19 +199,7 @@ public final class DynamoInboxQueries implements InboxQueries {
     // ---- mapping ----------------------------------------------------------------------------------------
 
     private List<Map<String, AttributeValue>> batchGet(List<Map<String, AttributeValue>> keys, boolean consistent) {
-        List<Map<String, AttributeValue>> found = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i += BATCH) {
-            Map<String, KeysAndAttributes> pending = Map.of(table, KeysAndAttributes.builder()
-                    .keys(keys.subList(i, Math.min(keys.size(), i + BATCH))).consistentRead(consistent).build());
-            // BatchGetItem may leave keys unprocessed under throttling: ask again for those.
-            while (pending != null && !pending.isEmpty()) {
-                Map<String, KeysAndAttributes> request = pending;
-                BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(request));
-                found.addAll(response.responses().getOrDefault(table, List.of()));
-                pending = response.hasUnprocessedKeys() && !response.unprocessedKeys().isEmpty() ? response.unprocessedKeys() : null;
-            }
-        }
-        return found;
+        return new ArrayList<>(BatchReads.get(dynamo, table, keys, consistent).values());
     }
 
     private static DialogRecord dialog(Map<String, AttributeValue> item, String sortKey) {

@@ -13,10 +13,8 @@ import dev.tgdesk.inbox.InboxStore;
 import dev.tgdesk.inbox.IngestPlan;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -60,17 +58,8 @@ public final class DynamoInboxStore implements InboxStore {
         Map<String, AttributeValue> chatKey = key(Keys.chat(botId, chatId), Keys.CHAT_SK);
         if (userId == null) return new Snapshot(chat(botId, chatId), Optional.empty());
         Map<String, AttributeValue> contactKey = key(Keys.contact(botId, userId), Keys.PROFILE_SK);
-        List<Map<String, AttributeValue>> found = new ArrayList<>();
-        Map<String, KeysAndAttributes> pending = Map.of(table,
-                KeysAndAttributes.builder().keys(chatKey, contactKey).consistentRead(true).build());
-        // BatchGetItem may leave keys unprocessed under throttling: ask again for those.
-        while (pending != null && !pending.isEmpty()) {
-            Map<String, KeysAndAttributes> request = pending;
-            BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(request));
-            found.addAll(response.responses().getOrDefault(table, List.of()));
-            pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : null;
-        }
-        return snapshot(found, botId, chatId, userId);
+        var found = BatchReads.get(dynamo, table, List.of(chatKey, contactKey), true);
+        return snapshot(List.copyOf(found.values()), botId, chatId, userId);
     }
 
     private Snapshot snapshot(List<Map<String, AttributeValue>> items, String botId, long chatId, Long userId) {

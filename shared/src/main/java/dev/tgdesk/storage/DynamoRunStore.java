@@ -11,8 +11,6 @@ import dev.tgdesk.scenario.LogLine;
 import dev.tgdesk.scenario.RunState;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
@@ -57,16 +55,7 @@ public final class DynamoRunStore implements RunStore {
                 key(Keys.bindings(botId), Keys.BIND_PRIVATE_SK),
                 key(Keys.bindings(botId), Keys.chatBinding(chatId))));
         if (userId != null) keys.add(key(Keys.contact(botId, userId), Keys.PROFILE_SK));
-        Map<String, Map<String, AttributeValue>> found = new HashMap<>();
-        Map<String, KeysAndAttributes> pending = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
-        while (pending != null && !pending.isEmpty()) {
-            Map<String, KeysAndAttributes> request = pending;
-            BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(request));
-            for (var item : response.responses().getOrDefault(table, List.of())) {
-                found.put(item.get(Keys.PK).s() + "|" + item.get(Keys.SK).s(), item);
-            }
-            pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : null;
-        }
+        Map<String, Map<String, AttributeValue>> found = BatchReads.get(dynamo, table, keys, true);
         var run = found.get(dialogPk + "|" + Keys.RUN_SK);
         var dialog = found.get(dialogPk + "|" + Keys.DIALOG_SK);
         var chat = found.get(Keys.chat(botId, chatId) + "|" + Keys.CHAT_SK);

@@ -22,6 +22,16 @@ public final class S3FileStore implements FileStore {
         this.bucket = bucket;
     }
 
+    /**
+     * S3 as a function builds it: path-style addressing when an endpoint override is set (emulators serve buckets
+     * under the path), virtual-hosted style on AWS. Kept here, not in AwsClients, so functions without files
+     * never load S3 classes (the S3 SDK is an optional dependency of shared).
+     */
+    public static S3Client defaultClient() {
+        boolean emulated = System.getenv("AWS_ENDPOINT_URL_S3") != null || System.getenv("AWS_ENDPOINT_URL") != null;
+        return S3Client.builder().httpClient(dev.tgdesk.aws.AwsClients.httpClient()).forcePathStyle(emulated).build();
+    }
+
     @Override
     public void put(String key, String contentType, byte[] content) {
         s3.putObject(p -> p.bucket(bucket).key(key).contentType(contentType)

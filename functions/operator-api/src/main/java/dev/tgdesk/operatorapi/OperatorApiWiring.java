@@ -56,7 +56,7 @@ public final class OperatorApiWiring {
     }
 
     static Router fromEnvironment() {
-        return router(new Deps(AwsClients.dynamoDb(), AwsClients.sqs(), AwsClients.s3(), AwsClients.requiredEnv("TABLE_NAME"),
+        return router(new Deps(AwsClients.dynamoDb(), AwsClients.sqs(), S3FileStore.defaultClient(), AwsClients.requiredEnv("TABLE_NAME"),
                 AwsClients.requiredEnv("BOT_ID"), AwsClients.requiredEnv("INBOUND_QUEUE_URL"),
                 AwsClients.requiredEnv("OUTBOUND_QUEUE_URL"), AwsClients.requiredEnv("FILES_BUCKET"),
                 TelegramClient.fromEnvironment(BotToken.fromEnvironment()).withRequestTimeout(Duration.ofSeconds(8)),

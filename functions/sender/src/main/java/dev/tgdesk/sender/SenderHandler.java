@@ -88,7 +88,7 @@ public final class SenderHandler implements RequestStreamHandler, Resource {
     /** Operators' uploaded files (FILES_BUCKET); without it such entries fail as FILE_UNAVAILABLE. */
     private static dev.tgdesk.outbound.FileStore files() {
         String bucket = System.getenv(dev.tgdesk.storage.S3FileStore.BUCKET_ENV);
-        return bucket == null || bucket.isBlank() ? null : new dev.tgdesk.storage.S3FileStore(AwsClients.s3(), bucket);
+        return bucket == null || bucket.isBlank() ? null : new dev.tgdesk.storage.S3FileStore(dev.tgdesk.storage.S3FileStore.defaultClient(), bucket);
     }
 
     /** The production wiring, from TABLE_NAME, OUTBOUND_QUEUE_URL, BOT_ID, FILES_BUCKET and the token variables. */

@@ -4,14 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import dev.tgdesk.storage.Keys;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -19,7 +16,7 @@ import java.util.Map;
  * every history entry (incoming, and sends with their status, Telegram message id or failure) and the
  * scenario run log — so the pipeline can be followed without the AWS CLI. Not part of any deployment.
  */
-final class HistoryEndpoint implements HttpHandler {
+final class HistoryEndpoint implements ChatViewEndpoint.ChatView {
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -34,25 +31,7 @@ final class HistoryEndpoint implements HttpHandler {
     }
 
     @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String query = exchange.getRequestURI().getQuery();
-            byte[] body;
-            int status = 200;
-            try {
-                long chatId = Long.parseLong(query == null ? "" : query.replaceFirst(".*chat_id=([-0-9]+).*", "$1"));
-                body = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(history(chatId));
-            } catch (NumberFormatException e) {
-                body = "{\"error\":\"give ?chat_id=<numeric chat id>\"}".getBytes(StandardCharsets.UTF_8);
-                status = 400;
-            }
-            exchange.getResponseHeaders().set("content-type", "application/json");
-            exchange.sendResponseHeaders(status, body.length);
-            exchange.getResponseBody().write(body);
-        }
-    }
-
-    private ObjectNode history(long chatId) throws IOException {
+    public ObjectNode of(long chatId) throws IOException {
         ObjectNode out = json.createObjectNode();
         var chat = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
                 .key(Map.of(Keys.PK, AttributeValue.fromS(Keys.chat(botId, chatId)), Keys.SK, AttributeValue.fromS(Keys.CHAT_SK)))).item();

@@ -61,7 +61,7 @@ final class LocalPipeline implements AutoCloseable {
         catalog = new DynamoScenarioCatalog(dynamo, table);
         scenarios = ScenarioFiles.load(scenariosDir, catalog, botId, activeScenario, clock.millis());
 
-        var timers = new AwsTimerScheduler(sqs, scheduler, new AwsTimerScheduler.Targets(inboundUrl, queueArn(inboundUrl),
+        var timers = new AwsTimerScheduler(sqs, scheduler, new AwsTimerScheduler.Targets(inboundUrl, resources.queueArn("InboundQueue"),
                 timerUrl, "arn:aws:iam::" + LocalAws.ACCOUNT_ID + ":role/local-scheduler", scheduleGroup), json, clock);
         var runner = new ScenarioRunner(new DynamoRunStore(dynamo, table, json), catalog,
                 new SqsOutboundQueue(sqs, outboundUrl, json), timers, clock, EmfMetrics.forFunction("scenario"));
@@ -89,12 +89,6 @@ final class LocalPipeline implements AutoCloseable {
 
     List<ScenarioFiles.Loaded> scenarios() {
         return scenarios;
-    }
-
-    /** ElasticMQ/LocalStack/moto queue URLs end with the queue name; the local account id is fixed. */
-    static String queueArn(String queueUrl) {
-        String name = queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
-        return "arn:aws:sqs:" + LocalAws.REGION.id() + ":" + LocalAws.ACCOUNT_ID + ":" + name;
     }
 
     @Override

@@ -208,7 +208,7 @@ public final class LocalRuntime implements AutoCloseable {
                         new ApiGatewayServer.Route("ANY", OPERATOR_API_ROUTE, OPERATOR_API_FUNCTION)),
                 Map.of(WEBHOOK_FUNCTION, webhook, OPERATOR_API_FUNCTION, operatorApi));
         started.push(api);
-        api.addContext(HISTORY_PATH, new HistoryEndpoint(dynamoDb, table, botId, json));
+        api.addContext(HISTORY_PATH, new ChatViewEndpoint(json, new HistoryEndpoint(dynamoDb, table, botId, json)));
         URI webhookUrl = URI.create("http://127.0.0.1:" + api.port() + WEBHOOK_PATH);
         List<String> allowed = List.copyOf(new TreeSet<>(UpdateParser.HANDLED_KINDS));
 
@@ -423,27 +423,13 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** {@code GET /local/sent?chat_id=<id>}: the messages the bot sent to that chat, oldest first (text, buttons, ids). */
     private static HttpHandler sentMessages(FakeBot bot, ObjectMapper json) {
-        return (HttpExchange exchange) -> {
-            try (exchange) {
-                String query = exchange.getRequestURI().getQuery();
-                byte[] body;
-                int status = 200;
-                try {
-                    long chatId = Long.parseLong(query == null ? "" : query.replaceFirst(".*chat_id=([-0-9]+).*", "$1"));
-                    var list = json.createArrayNode();
-                    for (var m : bot.sentTo(chatId)) {
-                        var row = list.addObject().put("message_id", m.messageId()).put("text", m.text());
-                        if (m.replyMarkup() != null) row.set("reply_markup", m.replyMarkup());
-                    }
-                    body = json.writeValueAsBytes(list);
-                } catch (NumberFormatException e) {
-                    body = "{\"error\":\"give ?chat_id=<numeric chat id>\"}".getBytes(StandardCharsets.UTF_8);
-                    status = 400;
-                }
-                exchange.getResponseHeaders().set("content-type", "application/json");
-                exchange.sendResponseHeaders(status, body.length);
-                exchange.getResponseBody().write(body);
+        return new ChatViewEndpoint(json, chatId -> {
+            var list = json.createArrayNode();
+            for (var m : bot.sentTo(chatId)) {
+                var row = list.addObject().put("message_id", m.messageId()).put("text", m.text());
+                if (m.replyMarkup() != null) row.set("reply_markup", m.replyMarkup());
             }
-        };
+            return list;
+        });
     }
 }

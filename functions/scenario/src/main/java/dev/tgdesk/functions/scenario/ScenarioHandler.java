@@ -15,7 +15,6 @@ import dev.tgdesk.storage.DynamoRunStore;
 import dev.tgdesk.storage.DynamoScenarioCatalog;
 import org.crac.Core;
 import org.crac.Resource;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
 
 import java.io.IOException;
@@ -63,7 +62,7 @@ public final class ScenarioHandler implements RequestStreamHandler, Resource {
             var dynamo = AwsClients.dynamoDb();
             var sqs = AwsClients.sqs();
             String table = AwsClients.requiredEnv("TABLE_NAME");
-            var scheduler = SchedulerClient.builder().httpClient(UrlConnectionHttpClient.builder().build()).build();
+            var scheduler = SchedulerClient.builder().httpClient(AwsClients.httpClient()).build();
             var timers = new AwsTimerScheduler(sqs, scheduler, new AwsTimerScheduler.Targets(
                     AwsClients.requiredEnv("INBOUND_QUEUE_URL"), AwsClients.requiredEnv("INBOUND_QUEUE_ARN"),
                     AwsClients.requiredEnv("TIMER_QUEUE_URL"), AwsClients.requiredEnv("SCHEDULER_ROLE_ARN"),

@@ -156,10 +156,8 @@ final class BotApi {
 
     // ================================================================ messages
 
-    private Result sendMessage(FakeBot bot, Params params) {
-        Chat chat = chatToSendTo(bot, params);
-        String text = params.string("text");
-        String parseMode = parseMode(params);
+    /** The text as the client will see it, after Telegram's checks (empty, too long after parsing). */
+    private static String checkedText(String text, String parseMode) {
         if (text == null) {
             throw ApiError.badRequest("message text is empty");
         }
@@ -170,6 +168,14 @@ final class BotApi {
         if (HtmlText.length(visible) > MAX_TEXT_LENGTH) {
             throw ApiError.badRequest("message is too long");
         }
+        return visible;
+    }
+
+    private Result sendMessage(FakeBot bot, Params params) {
+        Chat chat = chatToSendTo(bot, params);
+        String text = params.string("text");
+        String parseMode = parseMode(params);
+        String visible = checkedText(text, parseMode);
         return send(bot, params, chat, text, parseMode, visible, null);
     }
 
@@ -292,16 +298,7 @@ final class BotApi {
     private Result editMessageText(FakeBot bot, Params params) {
         String text = params.string("text");
         String parseMode = parseMode(params);
-        if (text == null) {
-            throw ApiError.badRequest("message text is empty");
-        }
-        String visible = TelegramJson.visibleText(text, parseMode);
-        if (visible.isBlank()) {
-            throw ApiError.badRequest("message text is empty");
-        }
-        if (HtmlText.length(visible) > MAX_TEXT_LENGTH) {
-            throw ApiError.badRequest("message is too long");
-        }
+        String visible = checkedText(text, parseMode);
         return edit(bot, params, "editMessageText", text, visible);
     }
 
