@@ -1,0 +1,2 @@
+/** The table stream's consumer: dialog changes → per-dialog journal, WebSocket pushes, EventBridge events. */
+package dev.tgdesk.push;
