@@ -25,3 +25,11 @@ build-OperatorApiFunction:
 build-AutocloseFunction:
 	$(MVN) -pl functions/autoclose -am package
 	cd "$(ARTIFACTS_DIR)" && unzip -qo "$(CURDIR)"/functions/autoclose/target/tgdesk-function-autoclose-*-lambda.jar
+
+build-WebSocketFunction:
+	$(MVN) -pl functions/websocket -am package
+	cd "$(ARTIFACTS_DIR)" && unzip -qo "$(CURDIR)"/functions/websocket/target/tgdesk-function-websocket-*-lambda.jar
+
+build-PushFunction:
+	$(MVN) -pl functions/push -am package
+	cd "$(ARTIFACTS_DIR)" && unzip -qo "$(CURDIR)"/functions/push/target/tgdesk-function-push-*-lambda.jar

@@ -53,7 +53,8 @@ public final class EndpointCallsBench {
             var telegram = new TelegramClient(HttpClient.newHttpClient(), JSON, fake.baseUrl(), BOT + ":AAbenchmarkTokenForEndpointCalls_0123");
             Router router = OperatorApiWiring.router(new OperatorApiWiring.Deps(dynamo, sqs, s3, table, BOT,
                     res.queueUrl("InboundQueue"), res.queueUrl("OutboundQueue"), res.bucketName("FilesBucket"), telegram,
-                    new byte[32], Duration.ofHours(1), new Visibility(true), Clock.systemUTC()));
+                    new byte[32], Duration.ofHours(1), new Visibility(true), Clock.systemUTC(),
+                    res.tableName("RealtimeTable"), null));
             new OperatorAccounts(new DynamoOperatorDirectory(dynamo, table), new PasswordHasher(),
                     new AccessTokens(new byte[32], Duration.ofHours(1)), Clock.systemUTC())
                     .createAdminIfAbsent(BOT, "admin@bench.local", "Admin", "bench-admin-password");

@@ -79,7 +79,7 @@ public final class DynamoInboxQueries implements InboxQueries {
         List<DialogRecord> out = new ArrayList<>();
         for (Map<String, AttributeValue> item : r.items()) {
             if (!Keys.DIALOG_SK.equals(str(item, Keys.SK))) continue;
-            out.add(dialog(item, str(item, skName)));
+            out.add(InboxItems.dialog(item, str(item, skName)));
         }
         return new Slice<>(out, r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty());
     }
@@ -91,7 +91,7 @@ public final class DynamoInboxQueries implements InboxQueries {
         Optional<DialogRecord> dialog = Optional.empty();
         Optional<ReadMark> mark = Optional.empty();
         for (Map<String, AttributeValue> item : items) {
-            if (Keys.DIALOG_SK.equals(str(item, Keys.SK))) dialog = Optional.of(dialog(item, null));
+            if (Keys.DIALOG_SK.equals(str(item, Keys.SK))) dialog = Optional.of(InboxItems.dialog(item, null));
             else mark = Optional.of(mark(item));
         }
         return new DialogWithMark(dialog, mark);
@@ -101,11 +101,7 @@ public final class DynamoInboxQueries implements InboxQueries {
     public Optional<ContactRecord> contact(String botId, long userId) {
         var item = dynamo.getItem(b -> b.tableName(table).key(key(Keys.contact(botId, userId), Keys.PROFILE_SK))).item();
         if (item == null || item.isEmpty()) return Optional.empty();
-        Map<String, Object> fields = new LinkedHashMap<>();
-        item.entrySet().stream().filter(e -> e.getKey().startsWith("cf_")).sorted(Map.Entry.comparingByKey())
-                .forEach(e -> fields.put(e.getKey().substring(3), plain(e.getValue())));
-        return Optional.of(new ContactRecord(num(item, "userId", userId), str(item, "firstName"), str(item, "lastName"),
-                str(item, "username"), str(item, "languageCode"), bool(item, "blocked"), bool(item, "botBlocked"), fields));
+        return Optional.of(InboxItems.contact(item));
     }
 
     @Override
@@ -131,7 +127,7 @@ public final class DynamoInboxQueries implements InboxQueries {
                 .scanIndexForward(false).limit(limit + 1).consistentRead(true));
         List<HistoryRecord> out = new ArrayList<>();
         for (Map<String, AttributeValue> item : r.items()) {
-            out.add(historyRecord(Keys.entrySeq(str(item, Keys.SK)), item));
+            out.add(InboxItems.history(Keys.entrySeq(str(item, Keys.SK)), item));
         }
         boolean more = out.size() > limit;
         return new Slice<>(more ? out.subList(0, limit) : out, more);
@@ -202,43 +198,7 @@ public final class DynamoInboxQueries implements InboxQueries {
         return new ArrayList<>(BatchReads.get(dynamo, table, keys, consistent).values());
     }
 
-    private static DialogRecord dialog(Map<String, AttributeValue> item, String sortKey) {
-        return new DialogRecord(str(item, "dialogId"), str(item, "kind"), num(item, "chatId", 0),
-                item.containsKey("contactUserId") ? num(item, "contactUserId", 0) : null, str(item, "title"),
-                str(item, "username"), str(item, "status"), num(item, "openedAt", 0), num(item, "lastActivityAt", 0),
-                str(item, "lastPreview"), num(item, "lastSeq", 0), str(item, "handler"), str(item, "team"),
-                str(item, "assignee"), num(item, "inboundCount", 0), sortKey);
-    }
-
     private static ReadMark mark(Map<String, AttributeValue> item) {
         return new ReadMark(num(item, "seq", 0), num(item, "inboundCount", 0));
     }
-
-    private static HistoryRecord historyRecord(long seq, Map<String, AttributeValue> item) {
-        HistoryRecord.Failure failure = null;
-        if (item.containsKey("failure") && item.get("failure").hasM()) {
-            Map<String, AttributeValue> f = item.get("failure").m();
-            failure = new HistoryRecord.Failure(str(f, "kind"), f.containsKey("errorCode") ? (int) num(f, "errorCode", 0) : null,
-                    str(f, "description"));
-        }
-        return new HistoryRecord(seq, str(item, "type"), str(item, "direction"), num(item, "at", 0),
-                item.containsKey("fromUserId") ? num(item, "fromUserId", 0) : null, str(item, "author"), str(item, "authorRef"),
-                str(item, "authorName"), str(item, "preview"), str(item, "data"), str(item, "status"), failure,
-                (int) num(item, "editCount", 0), item.containsKey("editedAt") ? num(item, "editedAt", 0) : null);
-    }
-
-    private static Object plain(AttributeValue v) {
-        if (v.s() != null) return v.s();
-        if (v.n() != null) return new java.math.BigDecimal(v.n());
-        if (v.bool() != null) return v.bool();
-        if (v.hasSs()) return v.ss();
-        if (v.hasL()) return v.l().stream().map(DynamoInboxQueries::plain).toList();
-        return null;
-    }
-
-
-
-
-
-
 }

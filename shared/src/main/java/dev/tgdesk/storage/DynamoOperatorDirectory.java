@@ -185,7 +185,7 @@ public final class DynamoOperatorDirectory implements OperatorDirectory {
         return claim;
     }
 
-    private static Operator operator(String botId, Map<String, AttributeValue> item) {
+    static Operator operator(String botId, Map<String, AttributeValue> item) {
         return new Operator(botId, item.get("operatorId").s(), item.get("email").s(), item.get("name").s(),
                 "admin".equals(item.get("role").s()) ? Caller.Role.ADMIN : Caller.Role.AGENT,
                 item.containsKey("teamIds") ? Set.copyOf(item.get("teamIds").ss()) : Set.of(),

@@ -25,9 +25,13 @@ import dev.tgdesk.operator.inbox.InboxService;
 import dev.tgdesk.operator.lifecycle.DialogCloser;
 import dev.tgdesk.operator.lifecycle.LifecycleRoutes;
 import dev.tgdesk.queue.SqsInboundQueue;
+import dev.tgdesk.realtime.RealtimeAccess;
+import dev.tgdesk.realtime.RealtimeRoutes;
 import dev.tgdesk.queue.SqsOutboundQueue;
 import dev.tgdesk.storage.DynamoDialogActions;
+import dev.tgdesk.storage.DynamoDialogDirectory;
 import dev.tgdesk.storage.DynamoDialogLifecycle;
+import dev.tgdesk.storage.DynamoRealtimeStore;
 import dev.tgdesk.storage.DynamoInboxQueries;
 import dev.tgdesk.storage.DynamoOperatorDirectory;
 import dev.tgdesk.storage.S3FileStore;
@@ -52,7 +56,7 @@ public final class OperatorApiWiring {
     /** Everything the endpoints use; built once per container. */
     public record Deps(DynamoDbClient dynamo, SqsClient sqs, S3Client s3, String table, String botId, String inboundQueueUrl,
                        String outboundQueueUrl, String filesBucket, TelegramClient telegram, byte[] signingSecret,
-                       Duration tokenTtl, Visibility visibility, Clock clock) {
+                       Duration tokenTtl, Visibility visibility, Clock clock, String realtimeTable, String webSocketUrl) {
     }
 
     static Router fromEnvironment() {
@@ -61,7 +65,8 @@ public final class OperatorApiWiring {
                 AwsClients.requiredEnv("OUTBOUND_QUEUE_URL"), AwsClients.requiredEnv("FILES_BUCKET"),
                 TelegramClient.fromEnvironment(BotToken.fromEnvironment()).withRequestTimeout(Duration.ofSeconds(8)),
                 TokenSigningSecret.fromEnvironment(), AccessTokens.ttlFromEnvironment(System.getenv()),
-                Visibility.fromEnvironment(), Clock.systemUTC()));
+                Visibility.fromEnvironment(), Clock.systemUTC(), AwsClients.requiredEnv("REALTIME_TABLE_NAME"),
+                System.getenv("WEBSOCKET_URL")));
     }
 
     public static Router router(Deps d) {
@@ -82,7 +87,14 @@ public final class OperatorApiWiring {
                 .add(new AdminRoutes(accounts))
                 .add(new InboxRoutes(inbox))
                 .add(new DialogActionsRoutes(actions))
-                .add(new LifecycleRoutes(lifecycle, closer, d.visibility()));
+                .add(new LifecycleRoutes(lifecycle, closer, d.visibility()))
+                .add(realtime(d, directory));
+    }
+
+    private static RealtimeRoutes realtime(Deps d, OperatorDirectory directory) {
+        var store = new DynamoRealtimeStore(d.dynamo(), d.realtimeTable());
+        var access = new RealtimeAccess(store, store, directory, d.clock()::millis);
+        return new RealtimeRoutes(access, store, new DynamoDialogDirectory(d.dynamo(), d.table()), d.visibility(), d.webSocketUrl());
     }
 
     private static ContactFieldCatalog fieldCatalog(OperatorDirectory directory) {

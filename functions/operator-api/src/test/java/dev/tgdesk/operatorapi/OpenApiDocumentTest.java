@@ -79,7 +79,7 @@ class OpenApiDocumentTest {
                 aws.configure(S3Client.builder(), "S3").forcePathStyle(true).build(), "unused", "1", "http://unused", "http://unused",
                 "unused", new TelegramClient(HttpClient.newHttpClient(), dev.tgdesk.domain.Json.mapper(), URI.create("http://127.0.0.1:9"),
                 "1:unused-token-for-the-document-test_0123456789"), new byte[32], Duration.ofHours(1),
-                new Visibility(true), Clock.systemUTC()));
+                new Visibility(true), Clock.systemUTC(), "unused", null));
     }
 
 }

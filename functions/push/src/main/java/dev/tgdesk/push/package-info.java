@@ -1,2 +1,2 @@
-/** The table stream's consumer: dialog changes → per-dialog journal, WebSocket pushes, EventBridge events. */
+/** The data table's stream consumer: dialog changes → per-dialog journal, WebSocket pushes, EventBridge events. */
 package dev.tgdesk.push;

@@ -197,7 +197,7 @@ public final class LocalRuntime implements AutoCloseable {
         }
         var operatorApi = new OperatorApiHandler(OperatorApiWiring.router(new OperatorApiWiring.Deps(dynamoDb, sqs, s3, table, botId,
                 queueUrl, resources.queueUrl("OutboundQueue"), resources.bucketName("FilesBucket"), telegram, signingSecret(),
-                AccessTokens.ttlFromEnvironment(System.getenv()), Visibility.fromEnvironment(), java.time.Clock.systemUTC())));
+                AccessTokens.ttlFromEnvironment(System.getenv()), Visibility.fromEnvironment(), java.time.Clock.systemUTC(), resources.tableName("RealtimeTable"), null)));
         Map<String, String> adminEnv = new java.util.HashMap<>(System.getenv());
         adminEnv.putIfAbsent("LOCAL_ADMIN_EMAIL", DEFAULT_ADMIN_EMAIL);
         adminEnv.putIfAbsent("LOCAL_ADMIN_PASSWORD", DEFAULT_ADMIN_PASSWORD);
