@@ -26,11 +26,16 @@ import java.util.Objects;
  * @param resourcePrefix   prefix of the template's table and queue names on the emulators
  * @param pipeline         run the scenario and sender functions behind the inbound queue (false: the webhook
  *                         alone, leaving the inbound queue for a test to read)
+ * @param webSocketPort    the local WebSocket API's port ({@code LOCAL_WS_PORT}, 3001; 0 = any free port); its
+ *                         {@code @connections} endpoint listens on a free port next to it
+ * @param realtime         run the WebSocket API and the push function behind the table's stream
  */
 public record LocalConfig(int port, String webhookSecret, String telegramToken, URI telegramApiUrl,
-                          int fakeTelegramPort, Path stateDir, String resourcePrefix, boolean pipeline) {
+                          int fakeTelegramPort, Path stateDir, String resourcePrefix, boolean pipeline,
+                          int webSocketPort, boolean realtime) {
 
     public static final int DEFAULT_PORT = 3000;
+    public static final int DEFAULT_WS_PORT = 3001;
     public static final String DEFAULT_SECRET = "local-dev-webhook-secret";
     public static final Path DEFAULT_STATE_DIR = Path.of(".local");
 
@@ -40,10 +45,12 @@ public record LocalConfig(int port, String webhookSecret, String telegramToken, 
     public static final String API_URL_ENV = TelegramClient.API_URL_ENV;
     public static final String FAKE_TELEGRAM_PORT_ENV = "FAKE_TELEGRAM_PORT";
     public static final String STATE_DIR_ENV = "LOCAL_STATE_DIR";
+    public static final String WS_PORT_ENV = "LOCAL_WS_PORT";
 
     public LocalConfig {
         checkPort(PORT_ENV, port);
         checkPort(FAKE_TELEGRAM_PORT_ENV, fakeTelegramPort);
+        checkPort(WS_PORT_ENV, webSocketPort);
         if (webhookSecret == null || webhookSecret.isEmpty()) {
             throw new IllegalArgumentException(SECRET_ENV + " is empty: refusing to accept unauthenticated updates");
         }
@@ -53,10 +60,10 @@ public record LocalConfig(int port, String webhookSecret, String telegramToken, 
         Objects.requireNonNull(resourcePrefix, "resourcePrefix");
     }
 
-    /** Port 3000, the default secret, the fake Telegram on any free port, state in {@code .local}. */
+    /** Port 3000, the default secret, the fake Telegram and the WebSocket API on any free port, state in {@code .local}. */
     public static LocalConfig defaults() {
         return new LocalConfig(DEFAULT_PORT, DEFAULT_SECRET, null, TelegramClient.DEFAULT_API_URL, 0,
-                DEFAULT_STATE_DIR, TemplateResources.DEFAULT_PREFIX, true);
+                DEFAULT_STATE_DIR, TemplateResources.DEFAULT_PREFIX, true, 0, true);
     }
 
     public static LocalConfig fromEnvironment() {
@@ -73,7 +80,7 @@ public record LocalConfig(int port, String webhookSecret, String telegramToken, 
                 URI.create(value(env, API_URL_ENV, d.telegramApiUrl().toString())),
                 intVar(env, FAKE_TELEGRAM_PORT_ENV, d.fakeTelegramPort()),
                 Path.of(value(env, STATE_DIR_ENV, d.stateDir().toString())),
-                d.resourcePrefix(), true);
+                d.resourcePrefix(), true, intVar(env, WS_PORT_ENV, DEFAULT_WS_PORT), true);
     }
 
     /** True with a token: getUpdates long polling; false: the in-repo fake Telegram. */
@@ -82,35 +89,46 @@ public record LocalConfig(int port, String webhookSecret, String telegramToken, 
     }
 
     public LocalConfig withPort(int port) {
-        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline);
+        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline, webSocketPort, realtime);
     }
 
     public LocalConfig withWebhookSecret(String secret) {
-        return new LocalConfig(port, secret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline);
+        return new LocalConfig(port, secret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline, webSocketPort, realtime);
     }
 
     /** Poll this Bot API (a real one, or a {@code FakeTelegram} without webhook) with this token. */
     public LocalConfig withTelegram(String token, URI apiUrl) {
-        return new LocalConfig(port, webhookSecret, token, apiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline);
+        return new LocalConfig(port, webhookSecret, token, apiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline, webSocketPort, realtime);
     }
 
     /** No token: simulate Telegram with the in-repo fake. */
     public LocalConfig withFakeTelegram(int fakeTelegramPort) {
-        return new LocalConfig(port, webhookSecret, null, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline);
+        return new LocalConfig(port, webhookSecret, null, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline, webSocketPort, realtime);
     }
 
     public LocalConfig withStateDir(Path stateDir) {
-        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline);
+        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline, webSocketPort, realtime);
     }
 
     /** Tests pass their own prefix so their table and queue are theirs alone on a shared emulator. */
     public LocalConfig withResourcePrefix(String resourcePrefix) {
-        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline);
+        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline, webSocketPort, realtime);
     }
 
     /** Only the webhook: nothing consumes the inbound queue (tests that read what the webhook enqueued). */
     public LocalConfig withoutPipeline() {
-        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, false);
+        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, false, webSocketPort, realtime);
+    }
+
+    public LocalConfig withWebSocketPort(int webSocketPort) {
+        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline,
+                webSocketPort, realtime);
+    }
+
+    /** No WebSocket API and no push function (tests that don't need them start quicker). */
+    public LocalConfig withoutRealtime() {
+        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline,
+                webSocketPort, false);
     }
 
     /** The token is a credential: never printed. */

@@ -52,6 +52,9 @@ public final class LocalRunner {
         out.println("  operator API:      http://127.0.0.1:" + port + "/api   sign in: POST /api/auth/login {\"email\":\""
                 + envOr("LOCAL_ADMIN_EMAIL", LocalRuntime.DEFAULT_ADMIN_EMAIL) + "\",\"password\":\""
                 + (System.getenv("LOCAL_ADMIN_PASSWORD") == null ? LocalRuntime.DEFAULT_ADMIN_PASSWORD : "<LOCAL_ADMIN_PASSWORD>") + "\"}");
+        if (local.webSocketUrl() != null) {
+            out.println("  WebSocket API:     " + local.webSocketUrl() + "?ticket=<POST /api/realtime/tickets>   (docs/realtime.md)");
+        }
         for (var sc : local.scenarios()) {
             out.println("  scenario:          " + sc.file() + " → " + sc.scenarioId() + "@" + sc.version()
                     + (sc.active() ? "  (runs in private chats)" : ""));

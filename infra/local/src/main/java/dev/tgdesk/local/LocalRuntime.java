@@ -96,6 +96,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final Deque<AutoCloseable> resources;
     private boolean closed;
     private List<ScenarioFiles.Loaded> scenarios = List.of();
+    private LocalRealtime realtime;
 
     private LocalRuntime(LocalConfig config, LocalAws aws, String tableName, String queueUrl, FakeTelegram fakeTelegram,
                          FakeBot fakeBot, URI telegramApiUrl, String botId, ApiGatewayServer api, TelegramPoller poller,
@@ -195,9 +196,14 @@ public final class LocalRuntime implements AutoCloseable {
                     scenariosDir(), System.getenv().getOrDefault(ACTIVE_SCENARIO_ENV, DEFAULT_ACTIVE_SCENARIO), config.resourcePrefix(),
                     files));
         }
+        LocalRealtime realtime = null;
+        if (config.realtime()) {
+            started.push(realtime = new LocalRealtime(aws, resources, dynamoDb, botId, config.webSocketPort(), config.resourcePrefix()));
+        }
         var operatorApi = new OperatorApiHandler(OperatorApiWiring.router(new OperatorApiWiring.Deps(dynamoDb, sqs, s3, table, botId,
                 queueUrl, resources.queueUrl("OutboundQueue"), resources.bucketName("FilesBucket"), telegram, signingSecret(),
-                AccessTokens.ttlFromEnvironment(System.getenv()), Visibility.fromEnvironment(), java.time.Clock.systemUTC(), resources.tableName("RealtimeTable"), null)));
+                AccessTokens.ttlFromEnvironment(System.getenv()), Visibility.fromEnvironment(), java.time.Clock.systemUTC(), resources.tableName("RealtimeTable"),
+                realtime == null ? null : realtime.webSocketUrl().toString())));
         Map<String, String> adminEnv = new java.util.HashMap<>(System.getenv());
         adminEnv.putIfAbsent("LOCAL_ADMIN_EMAIL", DEFAULT_ADMIN_EMAIL);
         adminEnv.putIfAbsent("LOCAL_ADMIN_PASSWORD", DEFAULT_ADMIN_PASSWORD);
@@ -225,6 +231,7 @@ public final class LocalRuntime implements AutoCloseable {
             poller.start();
         }
         LocalRuntime runtime = new LocalRuntime(config, aws, table, queueUrl, fake, fakeBot, telegramApi, botId, api, poller, started);
+        runtime.realtime = realtime;
         runtime.scenarios = pipeline == null ? List.of() : pipeline.scenarios();
         return runtime;
     }
@@ -304,6 +311,16 @@ public final class LocalRuntime implements AutoCloseable {
     /** The scenario files loaded at start (empty without the pipeline). */
     public List<ScenarioFiles.Loaded> scenarios() {
         return scenarios;
+    }
+
+    /** {@code ws://127.0.0.1:<port>/local}: operators connect here with a ticket; null without real time. */
+    public URI webSocketUrl() {
+        return realtime == null ? null : realtime.webSocketUrl();
+    }
+
+    /** The real-time side (WebSocket API, push function, stream source), or null when configured without it. */
+    LocalRealtime realtime() {
+        return realtime;
     }
 
     public boolean pollsTelegram() {
