@@ -1,6 +1,7 @@
 package dev.tgdesk.local;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.tgdesk.emulators.AwsCallCounter;
 import dev.tgdesk.emulators.aws.CfnTemplate;
 import dev.tgdesk.emulators.aws.LocalAws;
 import dev.tgdesk.emulators.aws.LocalResources;
@@ -41,6 +42,7 @@ final class LocalRealtime implements AutoCloseable {
     static final String PUSH_FUNCTION = "PushFunction";
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final AwsCallCounter pushCalls = new AwsCallCounter();
     private final WebSocketApiServer webSocket;
     private final DynamoStreamEventSource stream;
     private final String realtimeTable;
@@ -57,10 +59,13 @@ final class LocalRealtime implements AutoCloseable {
                 Map.of("$connect", routes, "$disconnect", routes, "$default", routes)).start();
         started.push(webSocket);
 
-        ApiGatewayManagementApiClient management = aws.configure(ApiGatewayManagementApiClient.builder(), "APIGATEWAYMANAGEMENTAPI")
-                .endpointOverride(webSocket.managementEndpoint()).build();
+        // the push function's own clients, counted (benchmarks report AWS calls per pushed event)
+        DynamoDbClient pushDynamo = aws.dynamoDb(pushCalls);
+        started.push(pushDynamo);
+        ApiGatewayManagementApiClient management = aws.configure(ApiGatewayManagementApiClient.builder(), "APIGATEWAYMANAGEMENTAPI",
+                pushCalls).endpointOverride(webSocket.managementEndpoint()).build();
         started.push(management);
-        EventBridgeClient events = aws.configure(EventBridgeClient.builder(), "EVENTBRIDGE").build();
+        EventBridgeClient events = aws.configure(EventBridgeClient.builder(), "EVENTBRIDGE", pushCalls).build();
         started.push(events);
         eventBusName = resourcePrefix + "events";
         try {
@@ -68,7 +73,8 @@ final class LocalRealtime implements AutoCloseable {
         } catch (ResourceAlreadyExistsException exists) {
             // a runtime before this one on the same emulator
         }
-        var push = new PushHandler(PushHandler.publisher(store, new DynamoDialogDirectory(dynamo, table),
+        var pushStore = new DynamoRealtimeStore(pushDynamo, realtimeTable);
+        var push = new PushHandler(PushHandler.publisher(pushStore, new DynamoDialogDirectory(pushDynamo, table),
                 new ApiGatewayPushGateway(management), new EventBridgeBus(events, eventBusName), Visibility.fromEnvironment()), botId);
 
         DynamoDbStreamsClient streams = aws.dynamoDbStreams();
@@ -100,6 +106,11 @@ final class LocalRealtime implements AutoCloseable {
 
     DynamoStreamEventSource stream() {
         return stream;
+    }
+
+    /** Every AWS call the push function made (DynamoDB, @connections, EventBridge). */
+    AwsCallCounter pushCalls() {
+        return pushCalls;
     }
 
     String realtimeTable() {

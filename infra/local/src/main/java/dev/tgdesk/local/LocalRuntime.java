@@ -323,6 +323,21 @@ public final class LocalRuntime implements AutoCloseable {
         return realtime;
     }
 
+    /** The AWS calls the push function made so far (null without real time). */
+    public dev.tgdesk.emulators.AwsCallCounter pushCalls() {
+        return realtime == null ? null : realtime.pushCalls();
+    }
+
+    /** Waits until the push function has handled every table change written before this call. */
+    public boolean awaitPushesCaughtUp(java.time.Duration timeout) {
+        return realtime == null || realtime.stream().awaitCaughtUp(timeout);
+    }
+
+    /** The stream source's counters (invocations, records delivered / filtered out), or null without real time. */
+    public Object pushStats() {
+        return realtime == null ? null : realtime.stream().stats();
+    }
+
     public boolean pollsTelegram() {
         return poller != null;
     }

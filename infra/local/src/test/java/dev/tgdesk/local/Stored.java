@@ -139,6 +139,14 @@ final class Stored implements AutoCloseable {
 
     // ---------------------------------------------------------------- helpers
 
+    static com.fasterxml.jackson.databind.JsonNode readJson(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static void await(String what, Duration timeout, BooleanSupplier condition) {
         await(what, timeout, condition, () -> "");
     }
