@@ -436,8 +436,24 @@ public final class WebSocketApiServer implements AutoCloseable {
      * with 1009 (the library's own limit covers the message, this the single frame).
      */
     private static final class ApiGatewayDraft extends Draft_6455 {
+        /** The client's close frame had no status code (the library reads that as 1000). */
+        volatile boolean closeWithoutStatus;
+
         ApiGatewayDraft() {
             super(List.of(), List.of(new Protocol("")), MAX_MESSAGE_BYTES);
+        }
+
+        @Override
+        public List<Framedata> translateFrame(ByteBuffer buffer) throws InvalidDataException {
+            int start = buffer.position();
+            List<Framedata> frames = super.translateFrame(buffer);
+            int end = buffer.position();
+            // an empty close frame from a client is 6 bytes: FIN+close, mask bit with length 0, the mask
+            if (!frames.isEmpty() && frames.getLast().getOpcode() == Opcode.CLOSING && end - start >= 6
+                    && buffer.get(end - 6) == (byte) 0x88 && buffer.get(end - 5) == (byte) 0x80) {
+                closeWithoutStatus = true;
+            }
+            return frames;
         }
 
         @Override
@@ -548,7 +564,9 @@ public final class WebSocketApiServer implements AutoCloseable {
         @Override
         public void onClose(WebSocket conn, int code, String reason, boolean remote) {
             Connection c = conn.getAttachment();
-            if (c != null && c.open) onClosed(c, code, reason, remote);
+            if (c == null || !c.open) return;
+            boolean noStatus = remote && conn.getDraft() instanceof ApiGatewayDraft d && d.closeWithoutStatus;
+            onClosed(c, noStatus ? CloseFrame.NOCODE : code, reason, remote);
         }
 
         @Override
