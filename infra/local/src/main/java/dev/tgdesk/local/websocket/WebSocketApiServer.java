@@ -196,7 +196,7 @@ public final class WebSocketApiServer implements AutoCloseable {
         boolean closeBy(ServerClose why) {
             if (!serverClose.compareAndSet(null, why)) return false;
             live.remove(id(), this);
-            socket.close(why.code, why == ServerClose.DELETED ? "" : why.reason);
+            socket.close(why.code, why.reason);
             return true;
         }
     }
@@ -242,6 +242,7 @@ public final class WebSocketApiServer implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         if (startFailure.get() != null) {
+            close();
             throw new IllegalStateException("WebSocket server could not start on " + options.host() + ":"
                     + options.port(), startFailure.get());
         }
@@ -336,12 +337,25 @@ public final class WebSocketApiServer implements AutoCloseable {
         }
     }
 
-    private Result invoke(String routeKey, ObjectNode event) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        String functionName = "websocket-" + routeKey.replace("$", "");
-        routes.get(routeKey).handleRequest(new ByteArrayInputStream(events.bytes(event)), out,
-                new LocalLambdaContext(functionName, System.currentTimeMillis() + INTEGRATION_TIMEOUT_MS, 512));
-        return events.result(out.toByteArray());
+    /**
+     * Runs a route's handler. Null when it failed: threw anything (caught whatever it is, so a broken handler
+     * never takes the server down) or answered something that is no proxy response.
+     */
+    private Result invoke(String routeKey, ObjectNode event) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            String functionName = "websocket-" + routeKey.replace("$", "");
+            routes.get(routeKey).handleRequest(new ByteArrayInputStream(events.bytes(event)), out,
+                    new LocalLambdaContext(functionName, System.currentTimeMillis() + INTEGRATION_TIMEOUT_MS, 512));
+            return events.result(out.toByteArray());
+        } catch (Exception | Error e) {
+            count("handlerErrors");
+            // what Lambda would log for it (never the event: it carries message bodies)
+            StackTraceElement[] at = e.getStackTrace();
+            System.err.println("local WebSocket API: " + routeKey + " handler failed: " + e
+                    + (at.length > 0 ? " at " + at[0] : ""));
+            return null;
+        }
     }
 
     /** A text message: route it, invoke the route's handler, send the route response if the route has one. */
@@ -352,11 +366,8 @@ public final class WebSocketApiServer implements AutoCloseable {
             sendError(c, "Forbidden", requestId); // no matching route and no $default
             return;
         }
-        Result result;
-        try {
-            result = invoke(routeKey, events.message(c.origin, routeKey, body));
-        } catch (Exception | LinkageError e) {
-            count("handlerErrors");
+        Result result = invoke(routeKey, events.message(c.origin, routeKey, body));
+        if (result == null) {
             sendError(c, "Internal server error", requestId);
             return;
         }
@@ -388,11 +399,7 @@ public final class WebSocketApiServer implements AutoCloseable {
         if (routes.containsKey(WebSocketEvents.DISCONNECT)) {
             c.lane.execute(() -> {
                 count("disconnectsInvoked");
-                try {
-                    invoke(WebSocketEvents.DISCONNECT, events.disconnect(c.origin, statusCode, text));
-                } catch (Exception | LinkageError e) {
-                    count("handlerErrors"); // $disconnect's answer goes nowhere
-                }
+                invoke(WebSocketEvents.DISCONNECT, events.disconnect(c.origin, statusCode, text)); // answer goes nowhere
             });
         }
         c.lane.shutdown();
@@ -508,12 +515,9 @@ public final class WebSocketApiServer implements AutoCloseable {
                     host.isEmpty() ? urlHost() + ":" + getPort() : host);
             ServerHandshakeBuilder response = new HandshakeImpl1Server();
             if (routes.containsKey(WebSocketEvents.CONNECT)) {
-                Result result;
-                try {
-                    result = invoke(WebSocketEvents.CONNECT, events.connect(origin, headers, query, getPort()));
-                } catch (Exception | LinkageError e) {
-                    // an integration failure: the client gets 502 (handler errors are the handler's to log)
-                    count("handlerErrors");
+                Result result = invoke(WebSocketEvents.CONNECT, events.connect(origin, headers, query, getPort()));
+                if (result == null) {
+                    // an integration failure answers the upgrade with 502
                     count("connectsRefused");
                     throw refuse(conn, 502, Map.of("Content-Type", "application/json"),
                             "{\"message\": \"Internal server error\"}");

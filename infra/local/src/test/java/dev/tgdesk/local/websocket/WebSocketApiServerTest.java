@@ -516,6 +516,14 @@ class WebSocketApiServerTest {
         assertEquals(403, forbidden.statusCode());
     }
 
+    @Test
+    void aTakenPortFailsStart() {
+        start(Options.defaults());
+        WebSocketApiServer second = new WebSocketApiServer(Options.defaults().withPort(api.webSocketUrl().getPort()), Map.of());
+        assertThrows(IllegalStateException.class, second::start);
+        second.close();
+    }
+
     // ---- helpers ----
 
     private void start(Options options) {
