@@ -366,7 +366,7 @@ public final class WebSocketApiServer implements AutoCloseable {
             sendError(c, "Forbidden", requestId); // no matching route and no $default
             return;
         }
-        Result result = invoke(routeKey, events.message(c.origin, routeKey, body));
+        Result result = invoke(routeKey, events.message(c.origin, routeKey, body, requestId));
         if (result == null) {
             sendError(c, "Internal server error", requestId);
             return;

@@ -97,13 +97,14 @@ final class WebSocketEvents {
         return event;
     }
 
-    ObjectNode message(Origin origin, String routeKey, String body) {
+    /** @param requestId also what an error message to the client names */
+    ObjectNode message(Origin origin, String routeKey, String body, String requestId) {
         ObjectNode event = json.createObjectNode();
         ObjectNode ctx = event.putObject("requestContext");
         ctx.put("routeKey", routeKey);
         ctx.put("messageId", newId());
         ctx.put("eventType", "MESSAGE");
-        common(ctx, origin, newId());
+        common(ctx, origin, requestId);
         event.put("body", body);
         event.put("isBase64Encoded", false);
         return event;

@@ -243,6 +243,7 @@ class WebSocketApiServerTest {
         // byte for byte as API Gateway sends it
         assertTrue(frame.matches("\\{\"message\": \"Internal server error\", \"connectionId\":\"" + CONNECTION_ID
                 + "\", \"requestId\":\"" + CONNECTION_ID + "\"}"), frame);
+        assertEquals(messages.next().at("/requestContext/requestId").asText(), JSON.readTree(frame).get("requestId").asText());
         assertEquals(1, api.stats().handlerErrors());
         assertEquals(1, api.connectionIds().size(), "the connection stays open");
     }
@@ -326,10 +327,10 @@ class WebSocketApiServerTest {
 
     @Test
     void idleTimeoutClosesWith1001AndRunsDisconnect() throws Exception {
-        start(Options.defaults().withIdleTimeout(Duration.ofMillis(300)));
+        start(Options.defaults().withIdleTimeout(Duration.ofMillis(500)));
         Client client = connect("");
         // messages keep it alive past the timeout
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 8; i++) {
             client.send("ping " + i);
             client.next();
             Thread.sleep(100);
@@ -349,10 +350,10 @@ class WebSocketApiServerTest {
 
     @Test
     void postsKeepAConnectionFromIdling() throws Exception {
-        start(Options.defaults().withIdleTimeout(Duration.ofMillis(300)));
+        start(Options.defaults().withIdleTimeout(Duration.ofMillis(500)));
         Client client = connect("");
         String id = connectionId();
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 8; i++) {
             management.postToConnection(b -> b.connectionId(id).data(text("tick")));
             assertEquals("tick", client.next());
             Thread.sleep(100);
