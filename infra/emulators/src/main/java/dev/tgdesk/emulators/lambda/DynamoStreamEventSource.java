@@ -74,8 +74,9 @@ import java.util.function.Consumer;
  * <li>Filter: records no pattern matches are dropped before batching (and checkpointed past); they never reach the
  *     handler, and a poll that yields only such records invokes nothing.</li>
  * <li>Batching: up to {@code batchSize} matching records and 6 MB of event; with a {@code maximumBatchingWindow}
- *     the poller keeps reading until the batch is full or the window (started when the previous invocation
- *     ended) has passed. A full batch is followed by the next poll at once, otherwise after {@code pollInterval}.</li>
+ *     the poller keeps reading until the batch is full or the window has passed — it opens when the first record
+ *     is waiting, and not before the previous invocation ended. A full batch is followed by the next poll at once,
+ *     otherwise by one after {@code pollInterval}.</li>
  * <li>Shards: found with DescribeStream at start and every second after; with LATEST, shards open at start() begin
  *     at their LATEST iterator, taken inside start(); other shards begin at TRIM_HORIZON once their parent is done.
  *     A closed shard ends when GetRecords returns no NextShardIterator. An expired iterator is replaced by one
@@ -417,6 +418,7 @@ public final class DynamoStreamEventSource implements AutoCloseable {
         /** Read, not yet through with; filtered-out records wait here until the records before them are done. */
         final Deque<Entry> buffer = new ArrayDeque<>();
         int matching; // entries in buffer that pass the filter
+        long waitingSince; // System.nanoTime() when matching last went from 0 to more
         boolean failing; // log a failing GetRecords once, not on every poll
 
         ShardPoller(String shardId, ShardIteratorType startedAt) {
@@ -425,7 +427,7 @@ public final class DynamoStreamEventSource implements AutoCloseable {
         }
 
         void run() {
-            long windowStart = System.nanoTime();
+            long lastInvocationEnd = System.nanoTime();
             while (running.get()) {
                 try {
                     if (matching < options.batchSize() && iterator != null) {
@@ -441,6 +443,8 @@ public final class DynamoStreamEventSource implements AutoCloseable {
                         await(options.pollInterval());
                         continue;
                     }
+                    // The window opens when a record is waiting, but not before the previous invocation ended.
+                    long windowStart = Math.max(lastInvocationEnd, waitingSince);
                     long windowLeft = windowStart + options.maximumBatchingWindow().toNanos() - System.nanoTime();
                     if (windowLeft > 0 && matching < options.batchSize() && iterator != null && bufferedBytes() < MAX_EVENT_BYTES) {
                         await(Duration.ofNanos(Math.min(windowLeft, options.pollInterval().toNanos())));
@@ -448,7 +452,7 @@ public final class DynamoStreamEventSource implements AutoCloseable {
                     }
                     List<Entry> batch = nextBatch();
                     process(batch);
-                    windowStart = System.nanoTime();
+                    lastInvocationEnd = System.nanoTime();
                     if (batch.size() < options.batchSize() && matching == 0) await(options.pollInterval());
                 } catch (RuntimeException e) {
                     if (!running.get()) return;
@@ -488,7 +492,7 @@ public final class DynamoStreamEventSource implements AutoCloseable {
                 Entry entry = entry(r);
                 buffer.addLast(entry);
                 if (entry.matches()) {
-                    matching++;
+                    if (matching++ == 0) waitingSince = System.nanoTime();
                 } else {
                     recordsFilteredOut.incrementAndGet();
                 }
