@@ -243,6 +243,7 @@ public final class DynamoStreamEventSource implements AutoCloseable {
 
     /** Finds the shards and starts polling; with LATEST, records written after this returns are delivered. */
     public synchronized DynamoStreamEventSource start() {
+        if (stopped.getCount() == 0) throw new IllegalStateException("closed");
         if (!running.compareAndSet(false, true)) throw new IllegalStateException("already started");
         try {
             discoverShards(true);
@@ -269,12 +270,18 @@ public final class DynamoStreamEventSource implements AutoCloseable {
      *
      * <p>How: for each shard it reads ahead from the poller's own read position (its current shard iterator, reused
      * with a second GetRecords) to the newest record there is, and waits until the poller's checkpoint — the newest
-     * record it is through with, every earlier one included — has reached it. Shards that start later (children of
-     * a closed shard) are measured when they start; a shard still waiting for its parent means not caught up.
+     * record it is through with, every earlier one included — has reached it. It looks for new shards first; shards
+     * that start later (children of a closed shard) are measured when they start, and a shard still waiting for its
+     * parent means not caught up.
      */
     public boolean awaitCaughtUp(Duration timeout) {
         if (!running.get()) throw new IllegalStateException("not running");
         long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            discoverShards(false); // a shard that appeared since the last discovery holds records written before now
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "DescribeStream failed: {0}", e.toString());
+        }
         Map<ShardPoller, BigInteger> targets = new HashMap<>();
         Set<ShardPoller> measured = new HashSet<>();
         while (true) {
@@ -538,7 +545,7 @@ public final class DynamoStreamEventSource implements AutoCloseable {
                 if (!running.get() || (retrying && !await(options.pollInterval()))) return;
                 Piece piece = pieces.removeFirst();
                 if (retrying) retries.incrementAndGet();
-                Result result = invoke(piece.records());
+                Result result = invoke(piece.records(), piece.invokeCount() == 0);
                 int invoked = piece.invokeCount() + 1;
                 if (result.done() == piece.records().size()) {
                     finishThrough(piece.last());
@@ -564,7 +571,8 @@ public final class DynamoStreamEventSource implements AutoCloseable {
             }
         }
 
-        Result invoke(List<Entry> records) {
+        /** One invocation; a failure is logged with its stack trace only on a batch's first invocation. */
+        Result invoke(List<Entry> records, boolean first) {
             invocations.incrementAndGet();
             recordsDelivered.addAndGet(records.size());
             ObjectNode event = json.createObjectNode();
@@ -582,8 +590,13 @@ public final class DynamoStreamEventSource implements AutoCloseable {
             try {
                 handler.handleRequest(new ByteArrayInputStream(input), out, context);
             } catch (Exception | Error e) {
-                LOG.log(System.Logger.Level.WARNING, "function " + options.functionName() + " failed on " + shardId + " "
-                        + records.get(0).sequence() + ".." + records.get(records.size() - 1).sequence(), e);
+                String what = "function " + options.functionName() + " failed on " + shardId + " "
+                        + records.get(0).sequence() + ".." + records.get(records.size() - 1).sequence();
+                if (first) {
+                    LOG.log(System.Logger.Level.WARNING, what, e);
+                } else {
+                    LOG.log(System.Logger.Level.WARNING, what + " again: " + e);
+                }
                 return ended(records, new Result(0, true, context.getAwsRequestId()));
             }
             if (System.currentTimeMillis() > deadline) {

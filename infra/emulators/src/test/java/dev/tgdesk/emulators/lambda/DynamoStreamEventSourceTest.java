@@ -178,6 +178,27 @@ class DynamoStreamEventSourceTest {
     }
 
     @Test
+    void sizeBytesFollowsDynamoDbItemSizes() {
+        // The Lambda docs' example event: Keys {id:"2"} + NewImage {id:"2", key:"original"} has SizeBytes 17, i.e.
+        // attribute names + values. Here the keys are pk "p" + sk "k" (3 + 3 bytes).
+        String table = createTable();
+        Recorder handler = new Recorder();
+        try (var source = source(streamArn(table), handler, options())) {
+            put(table, "k", Map.of("key", s("original")));
+            put(table, "k", Map.of("key", s("updated"), "n", AttributeValue.fromN("-12.50"), "m",
+                    AttributeValue.fromM(Map.of("a", AttributeValue.fromBool(true)))));
+            dynamoDb.deleteItem(b -> b.tableName(table).key(key("p", "k")));
+            assertTrue(source.awaitCaughtUp(WAIT));
+        }
+        List<Long> sizes = handler.invocations.stream().flatMap(List::stream)
+                .map(r -> r.at("/dynamodb/SizeBytes").asLong()).toList();
+        long keys = 6;
+        long original = keys + 3 + 8;
+        long updated = keys + 3 + 7 + (1 + 3) + (1 + 3 + (1 + 1 + 1)); // n: 3 significant digits = 3 bytes; m: 3 + a + 1 + 1
+        assertEquals(List.of(keys + original, keys + updated + original, keys + updated), sizes);
+    }
+
+    @Test
     void transactionalWritesComeInOrderAndACancelledOneLeavesNoRecords() {
         String table = createTable();
         Recorder handler = new Recorder();
