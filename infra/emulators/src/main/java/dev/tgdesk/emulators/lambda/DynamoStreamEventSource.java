@@ -282,15 +282,13 @@ public final class DynamoStreamEventSource implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "DescribeStream failed: {0}", e.toString());
         }
-        Map<ShardPoller, BigInteger> targets = new HashMap<>();
-        Set<ShardPoller> measured = new HashSet<>();
+        Map<ShardPoller, BigInteger> targets = new HashMap<>(); // null: nothing to wait for in that shard
         while (true) {
             boolean caughtUp = waitingShards == 0;
             for (ShardPoller poller : pollers.values()) {
-                if (!measured.contains(poller)) {
+                if (!targets.containsKey(poller)) {
                     try {
                         targets.put(poller, poller.newestSequenceNumber());
-                        measured.add(poller);
                     } catch (RuntimeException e) {
                         caughtUp = false; // try again on the next round
                         continue;
@@ -426,7 +424,7 @@ public final class DynamoStreamEventSource implements AutoCloseable {
         final Deque<Entry> buffer = new ArrayDeque<>();
         int matching; // entries in buffer that pass the filter
         long waitingSince; // System.nanoTime() when matching last went from 0 to more
-        boolean failing; // log a failing GetRecords once, not on every poll
+        boolean failing; // log a failing read once, not on every poll
 
         ShardPoller(String shardId, ShardIteratorType startedAt) {
             this.shardId = shardId;
@@ -463,7 +461,8 @@ public final class DynamoStreamEventSource implements AutoCloseable {
                     if (batch.size() < options.batchSize() && matching == 0) await(options.pollInterval());
                 } catch (RuntimeException e) {
                     if (!running.get()) return;
-                    LOG.log(System.Logger.Level.WARNING, "stream poller " + options.functionName() + "/" + shardId + " failed", e);
+                    if (!failing) LOG.log(System.Logger.Level.WARNING, "stream poller " + options.functionName() + "/" + shardId + " failed", e);
+                    failing = true;
                     await(Duration.ofMillis(500));
                 }
             }
