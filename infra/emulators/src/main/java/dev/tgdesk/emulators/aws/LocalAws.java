@@ -21,6 +21,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
@@ -30,8 +31,8 @@ import software.amazon.awssdk.services.sqs.SqsClientBuilder;
  * <p>{@link #start()} picks a {@link Mode} from the environment: explicit endpoints
  * ({@code AWS_ENDPOINT_URL[_DYNAMODB|_SQS]}), else LocalStack when {@code TGDESK_LOCALSTACK=1} or
  * Docker is reachable, else moto (DynamoDB, a python subprocess) + ElasticMQ (SQS, in this JVM).
- * Build SDK clients with {@link #dynamoDb} / {@link #sqs}; create the template's tables and queues
- * with {@link TemplateResources#create(LocalAws)}.
+ * Build SDK clients with {@link #dynamoDb} / {@link #dynamoDbStreams} / {@link #sqs}; create the
+ * template's tables and queues with {@link TemplateResources#create(LocalAws)}.
  */
 public final class LocalAws implements AutoCloseable {
 
@@ -222,6 +223,15 @@ public final class LocalAws implements AutoCloseable {
         return configure(DynamoDbClient.builder(), dynamoDbEndpoint, interceptors);
     }
 
+    /**
+     * A DynamoDB Streams client for this stack: moto and LocalStack serve Streams on the DynamoDB port; in
+     * EXTERNAL mode {@code AWS_ENDPOINT_URL_DYNAMODB_STREAMS}, else {@code AWS_ENDPOINT_URL}, else the DynamoDB
+     * endpoint decides (see {@link #endpoint}).
+     */
+    public DynamoDbStreamsClient dynamoDbStreams(ExecutionInterceptor... interceptors) {
+        return configure(DynamoDbStreamsClient.builder(), "DYNAMODB_STREAMS", interceptors).build();
+    }
+
     /** An SQS client for this stack (URL-connection HTTP client); interceptors see every call. */
     public SqsClient sqs(ExecutionInterceptor... interceptors) {
         return sqsBuilder(interceptors).build();
@@ -259,6 +269,7 @@ public final class LocalAws implements AutoCloseable {
         AwsCredentials resolved = credentials.resolveCredentials();
         Map<String, String> env = new LinkedHashMap<>();
         env.put(DYNAMODB_ENDPOINT_ENV, dynamoDbEndpoint.toString());
+        env.put(DYNAMODB_ENDPOINT_ENV + "_STREAMS", endpoint("DYNAMODB_STREAMS").toString());
         env.put(SQS_ENDPOINT_ENV, sqsEndpoint.toString());
         env.put(ENDPOINT_ENV + "_SCHEDULER", endpoint("SCHEDULER").toString());
         env.put(ENDPOINT_ENV + "_SECRETS_MANAGER", endpoint("SECRETS_MANAGER").toString());

@@ -161,7 +161,12 @@ public final class MotoServer implements AutoCloseable {
      * returns are read from the live item after the write, so two increments can both report the
      * second one's value — DynamoDB applies writes to one item one at a time and returns that write's
      * result, and our rate ledger and optimistic locks rely on it. One lock around moto's whole write
-     * request handlers (check, write and building the answer) restores the guarantee; reads stay concurrent.
+     * request handlers (check, write and building the answer) restores the guarantee; reads stay concurrent
+     * (table reads; DynamoDB Streams reads take the lock, see below).
+     *
+     * <p>DynamoDB Streams (same port): a cancelled TransactWriteItems leaves no stream records, and readers holding
+     * shard iterators keep seeing the one shard (upstream moto restores a copy of the table, stream included, so
+     * iterators taken before a cancelled transaction see its records and miss every later one).
      */
     static final String ATOMIC_WRITES_LAUNCHER = String.join("\n",
             "import functools, threading",
@@ -200,9 +205,6 @@ public final class MotoServer implements AutoCloseable {
             "    for h, r in _touched(table, transact_items):",
             "        if r is None and h in table.items: snap.items[h] = _copy.deepcopy(table.items[h])",
             "        elif r is not None and h in table.items and r in table.items[h]: snap.items[h][r] = _copy.deepcopy(table.items[h][r])",
-            "    if getattr(table, 'stream_shard', None) is not None:",
-            "        snap.stream_shard = _copy.copy(table.stream_shard)",
-            "        snap.stream_shard.items = list(table.stream_shard.items)",
             "    return snap",
             "class _TransactionBackups:",
             "    def __init__(self): self.memo = None; self.transact_items = None",
@@ -214,12 +216,48 @@ public final class MotoServer implements AutoCloseable {
             "_backups = _TransactionBackups()",
             "_models.copy = _backups",
             "_transact = _models.DynamoDBBackend.transact_write_items",
+            // The backup shares the table's stream shard (a copy would strand the iterators readers hold on the
+            // old one): a cancelled transaction instead takes back the stream records it added.
             "def _transact_once(self, transact_items, *args, **kwargs):",
             "    with _lock:",
             "        _backups.memo = {}; _backups.transact_items = transact_items",
+            "        shards = {}",
+            "        for op in transact_items:",
+            "            name = next(iter(op.values())).get('TableName')",
+            "            t = self.tables.get(name)",
+            "            if t is not None and getattr(t, 'stream_shard', None) is not None: shards[name] = (t.stream_shard, len(t.stream_shard.items))",
             "        try: return _transact(self, transact_items, *args, **kwargs)",
+            "        except BaseException:",
+            "            for name, (shard, count) in shards.items():",
+            "                del shard.items[count:]",
+            "                if name in self.tables: self.tables[name].stream_shard = shard; shard.table = self.tables[name]",
+            "            raise",
             "        finally: _backups.memo = None; _backups.transact_items = None",
             "_models.DynamoDBBackend.transact_write_items = _transact_once",
+            // DynamoDB Streams reads take the write lock, so no reader sees (or positions an iterator past) the
+            // records of a transaction that is still running and may yet be cancelled. moto keeps every shard
+            // iterator forever (a poller makes four a second); like DynamoDB's they now expire after 15 minutes,
+            // with ExpiredIteratorException.
+            "import time as _time",
+            "from moto.core.exceptions import JsonRESTError as _JsonRESTError",
+            "from moto.dynamodbstreams.responses import DynamoDBStreamsHandler as _StreamsHandler",
+            "import moto.dynamodbstreams.models as _streams",
+            "for _name in ('get_shard_iterator', 'get_records'):",
+            "    setattr(_StreamsHandler, _name, _atomic(getattr(_StreamsHandler, _name)))",
+            "_iterator_init = _streams.ShardIterator.__init__",
+            "def _timed_iterator(self, *args, **kwargs):",
+            "    _iterator_init(self, *args, **kwargs); self.issued = _time.monotonic()",
+            "_streams.ShardIterator.__init__ = _timed_iterator",
+            "def _get_records(self, iterator_arn, limit):",
+            "    iterators = self.shard_iterators",
+            "    while iterators:",
+            "        oldest = next(iter(iterators))",
+            "        if _time.monotonic() - getattr(iterators[oldest], 'issued', 0) < 900: break",
+            "        del iterators[oldest]",
+            "    if iterator_arn not in iterators:",
+            "        raise _JsonRESTError('ExpiredIteratorException', 'Iterator expired (or unknown); iterators last 15 minutes')",
+            "    return iterators[iterator_arn].get(limit)",
+            "_streams.DynamoDBStreamsBackend.get_records = _get_records",
             "from moto.server import main",
             "main()");
 
