@@ -144,13 +144,18 @@ class RealtimeEndToEndTest {
 
     @Test
     void aConnectionKilledMidStreamIsDeletedOn410() throws Exception {
+        // the doomed connection first: the server registers a connection a moment after the client sees it open
+        Set<String> before = new HashSet<>(local.realtime().webSocket().connectionIds());
+        OperatorSocket doomed = connect(admin);
+        Set<String> added = new HashSet<>();
+        Stored.await("the server registered the connection", WAIT, () -> {
+            added.clear();
+            added.addAll(local.realtime().webSocket().connectionIds());
+            added.removeAll(before);
+            return added.size() == 1;
+        });
+        String doomedId = added.iterator().next();
         try (OperatorSocket witness = connect(admin)) {
-            Set<String> before = new HashSet<>(local.realtime().webSocket().connectionIds());
-            OperatorSocket doomed = connect(admin);
-            Set<String> after = new HashSet<>(local.realtime().webSocket().connectionIds());
-            after.removeAll(before);
-            assertEquals(1, after.size());
-            String doomedId = after.iterator().next();
             assertTrue(connectionIds().contains(doomedId));
 
             local.realtime().webSocket().kill(doomedId); // network gone, no $disconnect
@@ -158,9 +163,10 @@ class RealtimeEndToEndTest {
             local.fakeBot().userSends(dan, "Anyone there?");
             assertNotNull(witness.awaitEvent(e -> message(e, "Anyone there?"), WAIT));
             Stored.await("the dead connection is deleted after its 410", WAIT, () -> !connectionIds().contains(doomedId));
-            Set<String> witnessIds = new HashSet<>(before);
-            witnessIds.retainAll(connectionIds());
-            assertFalse(witnessIds.isEmpty(), "the live connections are kept");
+            Set<String> kept = connectionIds();
+            kept.remove(doomedId);
+            assertFalse(kept.isEmpty(), "the live connection is kept");
+            assertTrue(local.realtime().webSocket().connectionIds().containsAll(kept));
         }
     }
 
@@ -180,6 +186,7 @@ class RealtimeEndToEndTest {
             JsonNode e = socket.awaitEvent(x -> message(x, "before the gap"), WAIT);
             assertNotNull(e);
             dialogId = e.path("dialog_id").asText();
+            assertTrue(local.fakeBot().awaitNoPendingUpdates(WAIT));
             assertTrue(local.realtime().stream().awaitCaughtUp(WAIT));
             long last = rest.call("GET", "/api/dialogs/" + dialogId + "/events", admin, null, 200).path("last_seq").asLong();
             assertNotNull(socket.awaitEvent(x -> x.path("dialog_id").asText().equals(dialogId) && x.path("seq").asLong() == last, WAIT));
@@ -187,6 +194,7 @@ class RealtimeEndToEndTest {
         }
         // offline: 20 client messages (and whatever the bot answers) happen meanwhile
         for (int i = 1; i <= 20; i++) local.fakeBot().userSends(dana, "missed " + i);
+        assertTrue(local.fakeBot().awaitNoPendingUpdates(WAIT), "the webhook took all 20");
         assertTrue(local.realtime().stream().awaitCaughtUp(WAIT));
 
         try (OperatorSocket socket = connect(admin)) {
