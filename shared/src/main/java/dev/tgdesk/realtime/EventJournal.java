@@ -1,6 +1,7 @@
 package dev.tgdesk.realtime;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The per-dialog event log behind the cursor protocol (port; {@code storage.DynamoRealtimeStore}). Sequence numbers
@@ -12,10 +13,16 @@ public interface EventJournal {
     int RETENTION_DAYS = 7;
 
     /**
-     * Numbers and stores the drafts of one dialog, in order. A draft whose {@code sourceId} was appended before (a
+     * Numbers and stores the drafts of each dialog, in order. A draft whose {@code sourceId} was appended before (a
      * redelivered stream batch) is not stored again: it comes back with the number it got then.
+     *
+     * @return the numbered events of each dialog, in the order of the drafts
      */
-    List<DialogEvent> append(String botId, String dialogId, List<EventDraft> drafts);
+    Map<String, List<DialogEvent>> append(String botId, Map<String, List<EventDraft>> draftsByDialog);
+
+    default List<DialogEvent> append(String botId, String dialogId, List<EventDraft> drafts) {
+        return append(botId, Map.of(dialogId, drafts)).getOrDefault(dialogId, List.of());
+    }
 
     /**
      * Events after {@code afterSeq}, oldest first, at most {@code limit}. {@code reset}: events right after the cursor

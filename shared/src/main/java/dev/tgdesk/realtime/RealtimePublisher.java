@@ -89,7 +89,7 @@ public final class RealtimePublisher {
         Map<String, List<EventDraft>> byDialog = new LinkedHashMap<>();
         for (EventDraft d : drafts) byDialog.computeIfAbsent(d.dialogId(), k -> new ArrayList<>()).add(d);
         List<DialogEvent> events = new ArrayList<>();
-        for (var e : byDialog.entrySet()) events.addAll(journal.append(botId, e.getKey(), e.getValue()));
+        for (List<DialogEvent> numbered : journal.append(botId, byDialog).values()) events.addAll(numbered);
 
         Result result = new Result(events.size(), live.size(), 0, 0, 0, 0);
         if (!live.isEmpty()) result = fanOut(botId, changes, events, live);

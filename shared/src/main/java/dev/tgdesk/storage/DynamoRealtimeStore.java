@@ -43,8 +43,9 @@ import static dev.tgdesk.storage.Attrs.str;
  * B#{bot}#EV#{dialogId}    E#{seq:012}      one event (JSON), kept 7 days
  * </pre>
  *
- * Appending events is one {@code GetItem} of the head plus one {@code TransactWriteItems} (the events + the head,
- * conditional on the head's number): a concurrent appender makes the transaction fail and the append is redone.
+ * Appending a stream batch's events is one {@code BatchGetItem} of the dialogs' heads plus one
+ * {@code TransactWriteItems} per 100 items (each dialog's events + its head, conditional on the head's number); when a
+ * concurrent appender moved a head, those dialogs are redone one by one.
  */
 public final class DynamoRealtimeStore implements EventJournal, ConnectionStore, TicketStore {
 
@@ -85,64 +86,114 @@ public final class DynamoRealtimeStore implements EventJournal, ConnectionStore,
     // ---- journal ----
 
     @Override
-    public List<DialogEvent> append(String botId, String dialogId, List<EventDraft> drafts) {
+    public Map<String, List<DialogEvent>> append(String botId, Map<String, List<EventDraft>> draftsByDialog) {
+        Map<String, List<DialogEvent>> out = new LinkedHashMap<>();
+        draftsByDialog.keySet().forEach(id -> out.put(id, List.of()));
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (String id : draftsByDialog.keySet()) keys.add(key(journalPk(botId, id), HEAD_SK));
+        Map<String, Map<String, AttributeValue>> heads = BatchReads.get(dynamo, table, keys, true);
+
+        // all dialogs' events + heads in as few transactions as fit (100 items); a dialog is never split
+        List<Plan> group = new ArrayList<>();
+        int items = 0;
+        for (var e : draftsByDialog.entrySet()) {
+            String dialogId = e.getKey();
+            if (e.getValue().size() >= MAX_TRANSACTION_ITEMS) {
+                out.put(dialogId, appendAlone(botId, dialogId, e.getValue()));
+                continue;
+            }
+            Plan plan = plan(botId, dialogId, e.getValue(), heads.get(BatchReads.id(journalPk(botId, dialogId), HEAD_SK)));
+            if (items + plan.writes().size() > MAX_TRANSACTION_ITEMS) {
+                commit(botId, group, out);
+                group.clear();
+                items = 0;
+            }
+            group.add(plan);
+            items += plan.writes().size();
+        }
+        commit(botId, group, out);
+        return out;
+    }
+
+    /** One dialog's numbered events and the writes that store them (none when all were stored before). */
+    private record Plan(String dialogId, List<EventDraft> drafts, List<DialogEvent> events, List<TransactWriteItem> writes) {
+    }
+
+    /** Writes the plans in one transaction; when another writer moved a head meanwhile, redoes each dialog alone. */
+    private void commit(String botId, List<Plan> plans, Map<String, List<DialogEvent>> out) {
+        List<TransactWriteItem> writes = new ArrayList<>();
+        for (Plan p : plans) writes.addAll(p.writes());
+        if (writes.isEmpty() || Transactions.write(dynamo, writes)) {
+            for (Plan p : plans) out.put(p.dialogId(), p.events());
+            return;
+        }
+        for (Plan p : plans) out.put(p.dialogId(), appendAlone(botId, p.dialogId(), p.drafts()));
+    }
+
+    private List<DialogEvent> appendAlone(String botId, String dialogId, List<EventDraft> drafts) {
         List<DialogEvent> out = new ArrayList<>();
+        String pk = journalPk(botId, dialogId);
         // a transaction holds 100 items: the head + 99 events
         for (int from = 0; from < drafts.size(); from += MAX_TRANSACTION_ITEMS - 1) {
-            out.addAll(appendChunk(botId, dialogId, drafts.subList(from, Math.min(drafts.size(), from + MAX_TRANSACTION_ITEMS - 1))));
+            List<EventDraft> chunk = drafts.subList(from, Math.min(drafts.size(), from + MAX_TRANSACTION_ITEMS - 1));
+            for (int attempt = 1; ; attempt++) {
+                var head = dynamo.getItem(b -> b.tableName(table).key(key(pk, HEAD_SK)).consistentRead(true)).item();
+                Plan plan = plan(botId, dialogId, chunk, head);
+                if (plan.writes().isEmpty() || Transactions.write(dynamo, plan.writes())) {
+                    out.addAll(plan.events());
+                    break;
+                }
+                if (attempt >= 8) throw new IllegalStateException("journal of a dialog kept changing concurrently");
+            }
         }
         return out;
     }
 
-    private List<DialogEvent> appendChunk(String botId, String dialogId, List<EventDraft> drafts) {
+    private Plan plan(String botId, String dialogId, List<EventDraft> drafts, Map<String, AttributeValue> head) {
         String pk = journalPk(botId, dialogId);
-        for (int attempt = 1; ; attempt++) {
-            var head = dynamo.getItem(b -> b.tableName(table).key(key(pk, HEAD_SK)).consistentRead(true)).item();
-            boolean exists = head != null && !head.isEmpty();
-            long last = exists ? num(head, "seq", 0) : 0;
-            LinkedHashMap<String, Long> recent = new LinkedHashMap<>();
-            if (exists && head.containsKey("recent")) {
-                for (AttributeValue v : head.get("recent").l()) {
-                    String entry = v.s();
-                    int sep = entry.lastIndexOf('=');
-                    recent.put(entry.substring(0, sep), Long.parseLong(entry.substring(sep + 1)));
-                }
+        boolean exists = head != null && !head.isEmpty();
+        long last = exists ? num(head, "seq", 0) : 0;
+        LinkedHashMap<String, Long> recent = new LinkedHashMap<>();
+        if (exists && head.containsKey("recent")) {
+            for (AttributeValue v : head.get("recent").l()) {
+                String entry = v.s();
+                int sep = entry.lastIndexOf('=');
+                recent.put(entry.substring(0, sep), Long.parseLong(entry.substring(sep + 1)));
             }
-            List<DialogEvent> events = new ArrayList<>();
-            List<TransactWriteItem> writes = new ArrayList<>();
-            long seq = last;
-            long expires = ttlSeconds(System.currentTimeMillis()) + TimeUnit.DAYS.toSeconds(RETENTION_DAYS);
-            for (EventDraft draft : drafts) {
-                Long known = recent.get(draft.sourceId());
-                if (known != null) {
-                    events.add(draft.numbered(known)); // delivered before: same number, not stored again
-                    continue;
-                }
-                DialogEvent event = draft.numbered(++seq);
-                recent.put(draft.sourceId(), seq);
-                events.add(event);
-                Map<String, AttributeValue> item = new HashMap<>(key(pk, eventSk(seq)));
-                item.put("event", s(Json.write(json, event)));
-                item.put("ttl", n(expires));
-                writes.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(item)
-                        .conditionExpression("attribute_not_exists(pk)")).build());
-            }
-            if (writes.isEmpty()) return events;
-            List<AttributeValue> kept = new ArrayList<>();
-            List<Map.Entry<String, Long>> all = new ArrayList<>(recent.entrySet());
-            for (var e : all.subList(Math.max(0, all.size() - RECENT_SOURCES), all.size())) kept.add(s(e.getKey() + "=" + e.getValue()));
-            Map<String, AttributeValue> newHead = new HashMap<>(key(pk, HEAD_SK));
-            newHead.put("seq", n(seq));
-            newHead.put("recent", AttributeValue.fromL(kept));
-            writes.add(TransactWriteItem.builder().put(p -> {
-                p.tableName(table).item(newHead);
-                if (exists) p.conditionExpression("#seq = :last").expressionAttributeNames(Map.of("#seq", "seq"))
-                        .expressionAttributeValues(Map.of(":last", n(last)));
-                else p.conditionExpression("attribute_not_exists(pk)");
-            }).build());
-            if (Transactions.write(dynamo, writes)) return events;
-            if (attempt >= 8) throw new IllegalStateException("journal of a dialog kept changing concurrently");
         }
+        List<DialogEvent> events = new ArrayList<>();
+        List<TransactWriteItem> writes = new ArrayList<>();
+        long seq = last;
+        long expires = ttlSeconds(System.currentTimeMillis()) + TimeUnit.DAYS.toSeconds(RETENTION_DAYS);
+        for (EventDraft draft : drafts) {
+            Long known = recent.get(draft.sourceId());
+            if (known != null) {
+                events.add(draft.numbered(known)); // delivered before: same number, not stored again
+                continue;
+            }
+            DialogEvent event = draft.numbered(++seq);
+            recent.put(draft.sourceId(), seq);
+            events.add(event);
+            Map<String, AttributeValue> item = new HashMap<>(key(pk, eventSk(seq)));
+            item.put("event", s(Json.write(json, event)));
+            item.put("ttl", n(expires));
+            writes.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(pk)")).build());
+        }
+        if (writes.isEmpty()) return new Plan(dialogId, drafts, events, writes);
+        List<AttributeValue> kept = new ArrayList<>();
+        List<Map.Entry<String, Long>> all = new ArrayList<>(recent.entrySet());
+        for (var e : all.subList(Math.max(0, all.size() - RECENT_SOURCES), all.size())) kept.add(s(e.getKey() + "=" + e.getValue()));
+        Map<String, AttributeValue> newHead = new HashMap<>(key(pk, HEAD_SK));
+        newHead.put("seq", n(seq));
+        newHead.put("recent", AttributeValue.fromL(kept));
+        writes.add(TransactWriteItem.builder().put(p -> {
+            p.tableName(table).item(newHead);
+            if (exists) p.conditionExpression("#seq = :last").expressionAttributeNames(Map.of("#seq", "seq"))
+                    .expressionAttributeValues(Map.of(":last", n(last)));
+            else p.conditionExpression("attribute_not_exists(pk)");
+        }).build());
+        return new Plan(dialogId, drafts, events, writes);
     }
 
     @Override

@@ -67,6 +67,25 @@ class RealtimeStoreTest {
     }
 
     @Test
+    void aBatchOfSeveralDialogsIsOneReadAndOneTransaction() {
+        String a = "A" + System.nanoTime(), b = "B" + System.nanoTime(), c = "C" + System.nanoTime();
+        store.append(BOT, b, List.of(draft(b, "b-old")));
+        calls.reset();
+        var drafts = new java.util.LinkedHashMap<String, List<EventDraft>>();
+        drafts.put(a, List.of(draft(a, "a1"), draft(a, "a2")));
+        drafts.put(b, List.of(draft(b, "b1")));
+        drafts.put(c, List.of(draft(c, "c1")));
+        var events = store.append(BOT, drafts);
+        assertEquals(List.of(a, b, c), List.copyOf(events.keySet()));
+        assertEquals(List.of(1L, 2L), events.get(a).stream().map(DialogEvent::seq).toList());
+        assertEquals(List.of(2L), events.get(b).stream().map(DialogEvent::seq).toList());
+        assertEquals(List.of(1L), events.get(c).stream().map(DialogEvent::seq).toList());
+        assertEquals(1, calls.calls("DynamoDb.BatchGetItem"));
+        assertEquals(1, calls.calls("DynamoDb.TransactWriteItems"));
+        assertEquals(0, calls.calls("DynamoDb.GetItem"));
+    }
+
+    @Test
     void concurrentAppendersNeverShareOrSkipANumber() throws Exception {
         String dialog = "C" + System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(4);

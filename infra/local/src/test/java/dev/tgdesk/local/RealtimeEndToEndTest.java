@@ -124,8 +124,9 @@ class RealtimeEndToEndTest {
             String dialogId = first.path("dialog_id").asText();
 
             rest.call("PUT", "/api/dialogs/" + dialogId + "/assignment", admin, "{\"team\":\"" + sales + "\"}", 200);
-            assertNotNull(sueSocket.awaitEvent(e -> e.path("type").asText().equals("dialog.hidden")
-                    && e.path("dialog_id").asText().equals(dialogId), WAIT), "Sue is told the dialog left her view");
+            JsonNode hidden = sueSocket.awaitEvent(e -> e.path("type").asText().equals("dialog.hidden")
+                    && e.path("dialog_id").asText().equals(dialogId), WAIT);
+            assertNotNull(hidden, "Sue is told the dialog left her view");
             local.fakeBot().userSends(bob, "Only for Sales");
             assertNotNull(samSocket.awaitEvent(e -> message(e, "Only for Sales"), WAIT), "Sales gets it");
 
@@ -135,8 +136,8 @@ class RealtimeEndToEndTest {
             assertNotNull(sueSocket.awaitEvent(e -> message(e, "Carl for everyone"), WAIT));
             assertTrue(sueSocket.events(e -> message(e, "Only for Sales")).isEmpty(), "Sue never got the Sales message");
             assertTrue(sueSocket.events(e -> e.path("dialog_id").asText().equals(dialogId)
-                            && e.path("seq").asLong() > first.path("seq").asLong() && !e.path("type").asText().equals("dialog.hidden"))
-                    .isEmpty(), "after the assignment Sue gets nothing of that dialog: " + sueSocket.events);
+                            && e.path("seq").asLong() >= hidden.path("seq").asLong() && !e.path("type").asText().equals("dialog.hidden"))
+                    .isEmpty(), "from the assignment on Sue gets nothing of that dialog: " + sueSocket.events);
             // and the REST side agrees
             rest.call("GET", "/api/dialogs/" + dialogId + "/events?after=0", sue, null, 404);
         }
@@ -229,6 +230,31 @@ class RealtimeEndToEndTest {
             }
             long expected = cursor + 1;
             for (long seq : applied.keySet()) assertEquals(expected++, seq, "the client's view has no gap");
+        }
+    }
+
+    @Test
+    void aDisabledOperatorIsDisconnectedAndATeamChangeTakesEffectWithoutReconnecting() throws Exception {
+        String vip = rest.call("POST", "/api/teams", admin, "{\"name\":\"VIP RT\"}", 201).get("id").asText();
+        String id = rest.call("POST", "/api/operators", admin, "{\"email\":\"max.rt@example.com\",\"name\":\"Max\","
+                + "\"role\":\"agent\",\"password\":\"max-password-1\"}", 201).get("id").asText();
+        String max = rest.login("max.rt@example.com", "max-password-1");
+        try (OperatorSocket socket = connect(max)) {
+            FakeUser gil = user("Gil");
+            local.fakeBot().userSends(gil, "Gil, unassigned");
+            String dialogId = socket.awaitEvent(e -> message(e, "Gil, unassigned"), WAIT).path("dialog_id").asText();
+            rest.call("PUT", "/api/dialogs/" + dialogId + "/assignment", admin, "{\"team\":\"" + vip + "\"}", 200);
+            assertNotNull(socket.awaitEvent(e -> e.path("type").asText().equals("dialog.hidden"), WAIT));
+            // Max joins the VIP team: the open connection now receives that team's dialogs
+            rest.call("PUT", "/api/operators/" + id, admin, "{\"teams\":[\"" + vip + "\"]}", 200);
+            assertTrue(local.realtime().stream().awaitCaughtUp(WAIT));
+            local.fakeBot().userSends(gil, "Gil, now for VIP");
+            assertNotNull(socket.awaitEvent(e -> message(e, "Gil, now for VIP"), WAIT), "the team change applies to the live connection");
+
+            rest.call("PUT", "/api/operators/" + id, admin, "{\"disabled\":true}", 200);
+            assertNotNull(socket.closed.get(20, java.util.concurrent.TimeUnit.SECONDS), "a disabled operator's socket is closed");
+            Stored.await("its connection is forgotten", WAIT, () -> realtime.connections(local.botId(), System.currentTimeMillis())
+                    .stream().noneMatch(c -> c.operatorId().equals(id)));
         }
     }
 
