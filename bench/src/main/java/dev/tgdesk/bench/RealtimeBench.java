@@ -50,6 +50,22 @@ public final class RealtimeBench {
         double rate = Double.parseDouble(a.getOrDefault("rate", "20"));
         int warmup = Integer.parseInt(a.getOrDefault("warmup", "20"));
 
+        // the functions print one EMF metrics line per event on stdout: keep the report readable
+        java.io.PrintStream report = System.out;
+        System.setOut(new java.io.PrintStream(new java.io.OutputStream() {
+            private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+            @Override
+            public synchronized void write(int b) {
+                if (b != '\n') {
+                    line.write(b);
+                    return;
+                }
+                String text = line.toString(java.nio.charset.StandardCharsets.UTF_8);
+                line.reset();
+                if (!text.startsWith("{\"_aws\"")) report.println(text);
+            }
+        }, true));
         LocalConfig config = LocalConfig.defaults().withPort(0).withoutPipeline()
                 .withResourcePrefix("benchrt" + Long.toString(System.nanoTime() % 1_000_000, 36) + "-");
         try (LocalRuntime local = LocalRuntime.start(config)) {
@@ -93,23 +109,23 @@ public final class RealtimeBench {
             Map<String, Integer> snapshot = new TreeMap<>(calls.snapshot());
             int total = snapshot.values().stream().mapToInt(Integer::intValue).sum();
 
-            System.out.println();
-            System.out.printf("Real-time push on the local stack: %d updates over %d chats at %.0f/s, %d operators connected (%.1f s)%n",
+            report.println();
+            report.printf("Real-time push on the local stack: %d updates over %d chats at %.0f/s, %d operators connected (%.1f s)%n",
                     updates, chats, rate, operators, seconds);
-            System.out.printf("  delivered: %d of %d (update × operator); duplicates: %d%n", all.size(), updates * operators,
+            report.printf("  delivered: %d of %d (update × operator); duplicates: %d%n", all.size(), updates * operators,
                     receivers.stream().mapToInt(r -> r.duplicates.get()).sum());
-            System.out.printf("  webhook → operator WebSocket: p50 %d ms, p90 %d ms, p99 %d ms, max %d ms%n",
+            report.printf("  webhook → operator WebSocket: p50 %d ms, p90 %d ms, p99 %d ms, max %d ms%n",
                     pct(all, 50), pct(all, 90), pct(all, 99), pct(all, 100));
-            System.out.printf("  webhook answered Telegram in: p50 %d ms, p99 %d ms%n", pct(webhookMs, 50), pct(webhookMs, 99));
-            System.out.printf("  events pushed per operator: %d (%.2f per update); stream source: %s%n", events,
+            report.printf("  webhook answered Telegram in: p50 %d ms, p99 %d ms%n", pct(webhookMs, 50), pct(webhookMs, 99));
+            report.printf("  events pushed per operator: %d (%.2f per update); stream source: %s%n", events,
                     events / (double) updates, local.pushStats());
-            System.out.printf("  push function AWS calls: %d = %.3f per event, %.3f per event per connected operator%n", total,
+            report.printf("  push function AWS calls: %d = %.3f per event, %.3f per event per connected operator%n", total,
                     total / (double) events, total / (double) events / operators);
             for (var e : snapshot.entrySet()) {
-                System.out.printf("    %-45s %6d  %.3f per event  %.3f per event per operator%n", e.getKey(), e.getValue(),
+                report.printf("    %-45s %6d  %.3f per event  %.3f per event per operator%n", e.getKey(), e.getValue(),
                         e.getValue() / (double) events, e.getValue() / (double) events / operators);
             }
-            System.out.println("  (moto and the stand-ins run on this machine: compare ratios, not absolute times, with AWS)");
+            report.println("  (moto and the stand-ins run on this machine: compare ratios, not absolute times, with AWS)");
         }
         System.exit(0);
     }
