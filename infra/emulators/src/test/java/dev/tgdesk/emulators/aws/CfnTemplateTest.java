@@ -56,7 +56,7 @@ class CfnTemplateTest {
         Path path = TemplateResources.locateTemplate();
         CfnTemplate template = CfnTemplate.load(path);
 
-        assertEquals(List.of("DataTable"), ids(template.resources(CfnTemplate.DYNAMODB_TABLE)));
+        assertEquals(List.of("DataTable", "RealtimeTable"), ids(template.resources(CfnTemplate.DYNAMODB_TABLE)));
         assertTrue(ids(template.resources(CfnTemplate.SQS_QUEUE)).containsAll(List.of("InboundQueue", "InboundDeadLetterQueue")));
         JsonNode redrive = template.resource("InboundQueue").orElseThrow().properties().path("RedrivePolicy");
         assertEquals(Optional.of(new GetAtt("InboundDeadLetterQueue", "Arn")),
