@@ -143,10 +143,21 @@ public final class DynamoRealtimeStore implements EventJournal, ConnectionStore,
                     out.addAll(plan.events());
                     break;
                 }
-                if (attempt >= 8) throw new IllegalStateException("journal of a dialog kept changing concurrently");
+                if (attempt >= 10) throw new IllegalStateException("journal of a dialog kept changing concurrently");
+                backOff(attempt);
             }
         }
         return out;
+    }
+
+    /** Random, growing pauses, so that writers contending for one head don't keep colliding. */
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 20) * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     private Plan plan(String botId, String dialogId, List<EventDraft> drafts, Map<String, AttributeValue> head) {
