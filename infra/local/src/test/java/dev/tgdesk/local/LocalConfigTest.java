@@ -29,7 +29,10 @@ class LocalConfigTest {
         assertEquals(0, config.fakeTelegramPort());
         assertEquals(Path.of(".local"), config.stateDir());
         assertEquals(TemplateResources.DEFAULT_PREFIX, config.resourcePrefix());
-        assertEquals(LocalConfig.defaults(), config);
+        assertEquals(3001, config.webSocketPort());
+        assertTrue(config.realtime());
+        // defaults() leaves the WebSocket port free (tests); the runner's environment default is 3001
+        assertEquals(LocalConfig.defaults().withWebSocketPort(3001), config);
     }
 
     @Test
