@@ -92,16 +92,8 @@ final class LocalPipeline implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        Exception failure = null;
-        while (!started.isEmpty()) {
-            try {
-                started.pop().close();
-            } catch (Exception e) {
-                if (failure == null) failure = e;
-                else failure.addSuppressed(e);
-            }
-        }
+    public void close() {
+        RuntimeException failure = LocalRuntime.closeAll(started, null);
         if (failure != null) throw failure;
     }
 }

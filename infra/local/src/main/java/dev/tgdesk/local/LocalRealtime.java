@@ -122,16 +122,8 @@ final class LocalRealtime implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        Exception failure = null;
-        while (!started.isEmpty()) {
-            try {
-                started.pop().close();
-            } catch (Exception e) {
-                if (failure == null) failure = e;
-                else failure.addSuppressed(e);
-            }
-        }
+    public void close() {
+        RuntimeException failure = LocalRuntime.closeAll(started, null);
         if (failure != null) throw failure;
     }
 }

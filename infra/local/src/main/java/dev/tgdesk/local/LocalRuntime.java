@@ -368,7 +368,7 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     /** Closes everything, newest first; returns the first failure (added to {@code primary} if there is one). */
-    private static RuntimeException closeAll(Deque<AutoCloseable> resources, Throwable primary) {
+    static RuntimeException closeAll(Deque<AutoCloseable> resources, Throwable primary) {
         RuntimeException failure = null;
         while (!resources.isEmpty()) {
             try {
