@@ -59,6 +59,11 @@ export function select(props, options, value) {
   return el;
 }
 
+/** A decorative icon (styles.css .i-<name>): CSS-masked SVG, so it renders the same everywhere, offline. */
+export function icon(name, cls = '') {
+  return h('span', { class: `i i-${name} ${cls}`.trim(), 'aria-hidden': 'true' });
+}
+
 /** Debounce: fn runs once, ms after the last call. */
 export function debounce(fn, ms) {
   let t = null;

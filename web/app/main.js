@@ -1,7 +1,7 @@
 // Entry point: session, layout (top bar + list | dialog | panel, or the admin page), hash routing, the
 // WebSocket wiring and keyboard shortcuts.
 import { api, session, onUnauthorized } from './api.js';
-import { h, select } from './dom.js';
+import { h, icon, select } from './dom.js';
 import { t, setLang, getLang, languages } from './i18n.js';
 import { state, emit, isAdmin, go } from './state.js';
 import { Realtime } from './realtime.js';
@@ -124,9 +124,9 @@ function renderTop() {
   const bell = notificationsSupported() ? h('button', {
     type: 'button', class: 'icon-btn', title: t('top.notifications.' + Notification.permission),
     on: { click: async () => { await askPermission(); renderTop(); } },
-  }, Notification.permission === 'granted' ? '🔔' : '🔕') : null;
+  }, icon(Notification.permission === 'granted' ? 'bell' : 'bell-off')) : null;
   const help = h('div', { class: 'help' },
-    h('button', { type: 'button', class: 'icon-btn', 'aria-label': t('help.title'), title: t('help.title') }, '?'),
+    h('button', { type: 'button', class: 'icon-btn', 'aria-label': t('help.title'), title: t('help.title') }, icon('help')),
     h('div', { class: 'help-pop', role: 'tooltip' },
       h('strong', {}, t('help.title')),
       h('dl', {}, ['next', 'prev', 'search', 'composer', 'note', 'send', 'newline', 'esc'].map((k) => [

@@ -63,30 +63,38 @@ export async function load() {
 
 // ------------------------------------------------------------------ operators
 
-function operatorsSection() {
+function operatorForm() {
   const email = h('input', { type: 'email', testid: 'op-email', placeholder: t('admin.email'), 'aria-label': t('admin.email'), autocomplete: 'off' });
-  const name = h('input', { testid: 'op-name', placeholder: t('admin.name'), 'aria-label': t('admin.name') });
+  const name = h('input', { testid: 'op-name', placeholder: t('admin.name'), 'aria-label': t('admin.name'), autocomplete: 'off' });
   const role = select({ testid: 'op-role', 'aria-label': t('admin.role') },
     [{ value: 'agent', label: t('role.agent') }, { value: 'admin', label: t('role.admin') }], 'agent');
   const password = h('input', { type: 'password', testid: 'op-password', placeholder: t('admin.password'), 'aria-label': t('admin.password'), autocomplete: 'new-password' });
-  const teams = select({ testid: 'op-teams', multiple: true, 'aria-label': t('admin.teams'), size: Math.min(4, Math.max(2, state.teams.length)) },
-    state.teams.map((tm) => ({ value: tm.id, label: tm.name })));
+  const teams = h('select', { testid: 'op-teams', multiple: true, 'aria-label': t('admin.teams') });
   const create = h('button', { type: 'submit', class: 'btn primary', testid: 'op-create' }, t('admin.createOperator'));
-  const form = h('form', { class: 'admin-form', on: { submit: (e) => {
+  const el = h('form', { class: 'admin-form', on: { submit: (e) => {
     e.preventDefault();
     run(create, () => api.createOperator({
       email: email.value.trim(), name: name.value.trim(), role: role.value, password: password.value,
       teams: [...teams.selectedOptions].map((o) => o.value),
-    }), { done: () => toast(t('admin.created'), 'info') });
+    }), { done: () => { el.reset(); toast(t('admin.created'), 'info'); } });
   } } }, email, name, role, password, teams, create);
+  /** Team choices change when teams are added; what was selected stays selected. */
+  const update = () => {
+    const chosen = new Set([...teams.selectedOptions].map((o) => o.value));
+    teams.replaceChildren(...state.teams.map((tm) => h('option', { value: tm.id, selected: chosen.has(tm.id) }, tm.name)));
+    teams.size = Math.min(4, Math.max(2, state.teams.length));
+  };
+  return { el, update };
+}
 
+function operatorsTable() {
   const rows = state.operators.map((o) => {
     const self = o.id === state.me?.id;
     const roleSel = select({ testid: 'op-row-role', disabled: self, 'aria-label': t('admin.role'),
       on: { change: (e) => run(e.target, () => api.updateOperator(o.id, { role: e.target.value })) } },
     [{ value: 'agent', label: t('role.agent') }, { value: 'admin', label: t('role.admin') }], o.role);
     const teamBoxes = state.teams.map((tm) => h('label', { class: 'chip' },
-      h('input', { type: 'checkbox', checked: (o.teams || []).includes(tm.id), on: { change: (e) => {
+      h('input', { type: 'checkbox', testid: 'op-row-team', dataset: { teamId: tm.id }, checked: (o.teams || []).includes(tm.id), on: { change: (e) => {
         const set = new Set(o.teams || []);
         if (e.target.checked) set.add(tm.id); else set.delete(tm.id);
         run(null, () => api.updateOperator(o.id, { teams: [...set] }));
@@ -104,23 +112,24 @@ function operatorsSection() {
       h('td', {}, o.disabled ? h('span', { class: 'tag danger' }, t('admin.disabled')) : h('span', { class: 'tag open' }, t('admin.active'))),
       h('td', {}, toggle));
   });
-  return h('section', { class: 'admin-section wide', testid: 'admin-operators', id: 'admin-operators' },
-    h('h2', {}, t('admin.operators')),
-    form,
-    h('table', { class: 'admin-table' },
-      h('thead', {}, h('tr', {}, [t('admin.name'), t('admin.role'), t('admin.teams'), t('admin.state'), ''].map((x) => h('th', {}, x)))),
-      h('tbody', {}, rows)));
+  return h('table', { class: 'admin-table' },
+    h('thead', {}, h('tr', {}, [t('admin.name'), t('admin.role'), t('admin.teams'), t('admin.state'), ''].map((x) => h('th', {}, x)))),
+    h('tbody', {}, rows));
 }
 
 // ------------------------------------------------------------------ teams
 
-function teamsSection() {
-  const name = h('input', { testid: 'team-name', placeholder: t('admin.teamName'), 'aria-label': t('admin.teamName') });
+function teamForm() {
+  const name = h('input', { testid: 'team-name', placeholder: t('admin.teamName'), 'aria-label': t('admin.teamName'), autocomplete: 'off' });
   const create = h('button', { type: 'submit', class: 'btn primary', testid: 'team-create' }, t('admin.createTeam'));
-  const form = h('form', { class: 'admin-form', on: { submit: (e) => {
+  const el = h('form', { class: 'admin-form', on: { submit: (e) => {
     e.preventDefault();
-    run(create, () => api.createTeam({ name: name.value.trim() }));
+    run(create, () => api.createTeam({ name: name.value.trim() }), { done: () => el.reset() });
   } } }, name, create);
+  return { el };
+}
+
+function teamsList() {
   const items = state.teams.map((tm) => h('li', { testid: 'team-row', dataset: { teamId: tm.id } },
     h('span', { class: 'strong' }, tm.name),
     h('span', { class: 'muted small' }, t('admin.members', { n: (tm.members || []).length })),
@@ -128,27 +137,29 @@ function teamsSection() {
       const btn = e.currentTarget;
       if (await confirmDialog(t('admin.deleteTeamConfirm', { name: tm.name }), t('common.delete'))) run(btn, () => api.deleteTeam(tm.id));
     } } }, t('common.delete'))));
-  return h('section', { class: 'admin-section', testid: 'admin-teams', id: 'admin-teams' },
-    h('h2', {}, t('admin.teams')), form,
-    h('ul', { class: 'admin-list' }, items.length ? items : h('li', { class: 'muted' }, t('admin.noTeams'))));
+  return h('ul', { class: 'admin-list' }, items.length ? items : h('li', { class: 'muted' }, t('admin.noTeams')));
 }
 
 // ------------------------------------------------------------------ contact fields
 
-function fieldsSection() {
-  const name = h('input', { testid: 'field-name', placeholder: t('admin.fieldName'), 'aria-label': t('admin.fieldName'), pattern: '[a-z][a-z0-9_]{0,39}' });
-  const label = h('input', { testid: 'field-label', placeholder: t('admin.fieldLabel'), 'aria-label': t('admin.fieldLabel') });
+function fieldForm() {
+  const name = h('input', { testid: 'field-name', placeholder: t('admin.fieldName'), 'aria-label': t('admin.fieldName'), autocomplete: 'off' });
+  const label = h('input', { testid: 'field-label', placeholder: t('admin.fieldLabel'), 'aria-label': t('admin.fieldLabel'), autocomplete: 'off' });
   const type = select({ testid: 'field-type', 'aria-label': t('admin.fieldType') },
     ['text', 'number', 'date', 'choice'].map((x) => ({ value: x, label: t('fieldType.' + x) })), 'text');
   const options = h('input', { testid: 'field-options', placeholder: t('admin.fieldOptions'), 'aria-label': t('admin.fieldOptions'), hidden: true });
   type.addEventListener('change', () => { options.hidden = type.value !== 'choice'; });
   const create = h('button', { type: 'submit', class: 'btn primary', testid: 'field-create' }, t('admin.createField'));
-  const form = h('form', { class: 'admin-form', on: { submit: (e) => {
+  const el = h('form', { class: 'admin-form', on: { submit: (e) => {
     e.preventDefault();
     const body = { name: name.value.trim(), label: label.value.trim(), type: type.value };
     if (type.value === 'choice') body.options = options.value.split(',').map((x) => x.trim()).filter(Boolean);
-    run(create, () => api.createField(body));
+    run(create, () => api.createField(body), { done: () => { el.reset(); options.hidden = true; } });
   } } }, name, label, type, options, create);
+  return { el };
+}
+
+function fieldsList() {
   const items = state.fieldDefs.map((f) => h('li', { testid: 'field-row', dataset: { name: f.name } },
     h('span', { class: 'strong' }, f.label),
     h('code', {}, f.name),
@@ -157,9 +168,7 @@ function fieldsSection() {
       const btn = e.currentTarget;
       if (await confirmDialog(t('admin.deleteFieldConfirm', { name: f.label }), t('common.delete'))) run(btn, () => api.deleteField(f.name));
     } } }, t('common.delete'))));
-  return h('section', { class: 'admin-section', testid: 'admin-fields', id: 'admin-fields' },
-    h('h2', {}, t('admin.fields')), form,
-    h('ul', { class: 'admin-list' }, items.length ? items : h('li', { class: 'muted' }, t('admin.noFields'))));
+  return h('ul', { class: 'admin-list' }, items.length ? items : h('li', { class: 'muted' }, t('admin.noFields')));
 }
 
 // ------------------------------------------------------------------ scenarios
@@ -185,19 +194,26 @@ function activeText(s) {
   }).join(', ');
 }
 
-function scenariosSection() {
+function scenarioForm() {
   const file = h('input', { type: 'file', testid: 'scenario-file', accept: 'application/json,.json', 'aria-label': t('admin.scenarioFile') });
   const upload = h('button', { type: 'submit', class: 'btn primary', testid: 'scenario-upload' }, t('admin.upload'));
-  const result = h('div', { class: 'muted small' }, lastUpload ? t('admin.uploaded', { id: lastUpload.scenario_id, version: lastUpload.version }) : '');
-  const form = h('form', { class: 'admin-form', on: { submit: async (e) => {
+  const el = h('form', { class: 'admin-form', on: { submit: async (e) => {
     e.preventDefault();
+    showError(null);
     const f = file.files?.[0];
     if (!f) { showError(new Error(t('admin.chooseFile'))); return; }
     const text = await f.text();
     try { JSON.parse(text); } catch (x) { showError(new Error(t('admin.notJson') + ': ' + x.message)); return; }
-    run(upload, () => api.uploadScenario(text), { done: (r) => { lastUpload = r; toast(t('admin.uploaded', { id: r?.scenario_id, version: r?.version }), 'info'); } });
+    run(upload, () => api.uploadScenario(text), { done: (r) => {
+      lastUpload = r;
+      el.reset();
+      toast(t('admin.uploaded', { id: r?.scenario_id, version: r?.version }), 'info');
+    } });
   } } }, file, upload);
+  return { el };
+}
 
+function scenariosList() {
   const targetOpts = [{ value: '', label: t('admin.privateChats') },
     ...groups.map((g) => ({ value: String(g.chat_id), label: g.title || String(g.chat_id), group: t('nav.groups') }))];
   let items;
@@ -219,31 +235,46 @@ function scenariosSection() {
           } } }, t('admin.activate'))));
     });
   }
-  return h('section', { class: 'admin-section', testid: 'admin-scenarios', id: 'admin-scenarios' },
-    h('h2', {}, t('admin.scenarios')), h('p', { class: 'muted small' }, t('admin.scenariosHint')), form, result,
+  return h('div', {},
+    lastUpload ? h('div', { class: 'muted small' }, t('admin.uploaded', { id: lastUpload.scenario_id, version: lastUpload.version })) : null,
     h('ul', { class: 'admin-list' }, items));
 }
 
 // ------------------------------------------------------------------
 
+let parts = null; // the sections' forms (built once per view: a reload of the lists must not wipe what is typed) and list boxes
+
 export function adminView() {
   errorBox = h('div', { class: 'admin-error', testid: 'admin-error', role: 'alert', hidden: true });
-  page = h('main', { class: 'admin-page' });
-  render();
-  load();
-  return page;
-}
-
-function render() {
-  if (!page) return;
-  const keep = errorBox.hidden ? null : [...errorBox.childNodes];
-  page.replaceChildren(
+  const op = operatorForm();
+  parts = {
+    op, team: teamForm(), field: fieldForm(), scenario: scenarioForm(),
+    ops: h('div'), teams: h('div'), fields: h('div'), scenarios: h('div'),
+  };
+  const sectionEl = (key, cls, form, box, hint) => h('section', { class: 'admin-section' + cls, testid: 'admin-' + key, id: 'admin-' + key },
+    h('h2', {}, t('admin.' + key)), hint ? h('p', { class: 'muted small' }, hint) : null, form, box);
+  page = h('main', { class: 'admin-page' },
     h('nav', { class: 'admin-tabs' },
       ['operators', 'teams', 'fields', 'scenarios'].map((x) => h('a', { href: '#/admin', on: { click: (e) => {
         e.preventDefault();
         document.getElementById('admin-' + x)?.scrollIntoView({ behavior: 'smooth', block: 'start' });
       } } }, t('admin.' + x)))),
     errorBox,
-    h('div', { class: 'admin-grid' }, operatorsSection(), teamsSection(), fieldsSection(), scenariosSection()));
-  if (keep) { errorBox.replaceChildren(...keep); errorBox.hidden = false; }
+    h('div', { class: 'admin-grid' },
+      sectionEl('operators', ' wide', parts.op.el, parts.ops),
+      sectionEl('teams', '', parts.team.el, parts.teams),
+      sectionEl('fields', '', parts.field.el, parts.fields),
+      sectionEl('scenarios', '', parts.scenario.el, parts.scenarios, t('admin.scenariosHint'))));
+  render();
+  load();
+  return page;
+}
+
+function render() {
+  if (!parts) return;
+  parts.op.update();
+  parts.ops.replaceChildren(operatorsTable());
+  parts.teams.replaceChildren(teamsList());
+  parts.fields.replaceChildren(fieldsList());
+  parts.scenarios.replaceChildren(scenariosList());
 }

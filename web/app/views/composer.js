@@ -1,6 +1,6 @@
 // The reply box: text (Enter sends, Shift+Enter new line), note mode, a file, inline buttons ("text|callback"
 // per line; a URL instead of callback data makes a link button). Drafts are kept per dialog in localStorage.
-import { h } from '../dom.js';
+import { h, icon } from '../dom.js';
 import { t } from '../i18n.js';
 
 const draftKey = (id) => 'tgdesk.draft.' + id;
@@ -55,7 +55,7 @@ export function composerView(dialogId, { onText, onFile }) {
   const el = h('div', { class: 'composer' },
     h('div', { class: 'composer-tools' },
       h('label', { class: 'toggle', title: t('composer.noteHint') }, mode, ' ', t('composer.note')),
-      h('label', { class: 'btn small', for: 'composer-attach', title: t('composer.attachHint') }, '📎 ', t('composer.attach')),
+      h('label', { class: 'btn small', for: 'composer-attach', title: t('composer.attachHint') }, icon('clip'), ' ', t('composer.attach')),
       attach,
       h('span', { class: 'hint' }, t('composer.enterHint'))),
     input, buttons, error,

@@ -4,7 +4,7 @@
 //   event: seq == cursor+1 → apply; seq <= cursor → a repeat, ignore; seq > cursor+1 → GET …/events?after=cursor;
 //   reconnect → catch up from the cursor; reset → reload the dialog; 404 → the operator may not see it any more.
 import { api } from '../api.js';
-import { h, uuid, debounce } from '../dom.js';
+import { h, icon, uuid, debounce } from '../dom.js';
 import { t, fmtDay, dayKey } from '../i18n.js';
 import { state, go, emit } from '../state.js';
 import * as inbox from './inbox.js';
@@ -122,7 +122,11 @@ async function processEvent(d, ev) {
   if (ev.seq <= d.cursor) return;                       // a repeat
   if (ev.seq === d.cursor + 1) { await apply(d, ev); d.cursor = ev.seq; return; }
   await catchUp(d);                                     // a gap: something was missed
-  if (cur === d && ev.seq > d.cursor) { await apply(d, ev); d.cursor = ev.seq; }
+  if (cur !== d || ev.seq <= d.cursor) return;          // the catch-up brought it (the usual case)
+  if (ev.seq === d.cursor + 1) { await apply(d, ev); d.cursor = ev.seq; return; }
+  // The journal did not show the missing events yet: do not jump the cursor over them (that would lose them
+  // for good); ask again shortly. Events carry whole states, so applying this one later loses nothing.
+  if ((d.retries = (d.retries || 0) + 1) <= 5) setTimeout(() => enqueue(d, ev), 1000 * d.retries);
 }
 
 /** After a reconnect: everything after the cursor, over REST. */
@@ -445,7 +449,7 @@ function render() {
   if (!d) {
     column.removeAttribute('data-testid');
     column.removeAttribute('data-dialog-id');
-    column.replaceChildren(h('div', { class: 'empty-state' }, h('div', { class: 'empty-icon' }, '💬'), h('p', {}, t('dialog.none'))));
+    column.replaceChildren(h('div', { class: 'empty-state' }, icon('chat', 'big'), h('p', {}, t('dialog.none'))));
     return;
   }
   column.setAttribute('data-testid', 'dialog-view');

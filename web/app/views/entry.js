@@ -1,11 +1,11 @@
 // One history entry as a DOM element (data-testid="entry"). Client messages on the left, the bot's (scenario)
 // and operators' on the right, notes yellow, events/service messages as a centred line. All text goes in as text.
-import { h, htmlToText, formatSize } from '../dom.js';
+import { h, icon, htmlToText, formatSize } from '../dom.js';
 import { t, fmtTime, fmtDateTime } from '../i18n.js';
 import { operatorName } from '../state.js';
 import { lazyImage, download } from '../files.js';
 
-const MEDIA_ICON = { photo: '🖼', document: '📄', voice: '🎤', video: '🎬', video_note: '📹', audio: '🎵', animation: '🎞', sticker: '🏷' };
+export const MEDIA_ICON = { photo: 'image', document: 'file', voice: 'mic', video: 'video', video_note: 'video', audio: 'music', animation: 'image' };
 
 function authorLabel(e, ctx) {
   const a = e.author || {};
@@ -33,14 +33,14 @@ function mediaItem(m, e, ctx) {
   const name = m.file_name || (t('media.' + m.kind) !== 'media.' + m.kind ? t('media.' + m.kind) : m.kind || t('media.file'));
   if (m.kind === 'sticker') {
     return h('div', { class: 'media sticker', testid: 'entry-media', dataset: { kind: m.kind } },
-      h('span', { class: 'sticker-emoji', title: t('media.sticker') }, m.emoji || MEDIA_ICON.sticker));
+      h('span', { class: 'sticker-emoji', title: t('media.sticker') }, m.emoji || t('media.sticker')));
   }
   if (m.kind === 'photo') {
     const img = h('img', { class: 'thumb', alt: name, width: m.width || 240, height: m.height || 180, loading: 'lazy' });
     const box = h('div', { class: 'media photo', testid: 'entry-media', dataset: { kind: m.kind } }, img);
     img.addEventListener('click', () => download(ctx.dialogId, e.seq, m.index, m.file_name || `photo-${e.seq}.jpg`).catch(() => {}));
     lazyImage(img, ctx.dialogId, e.seq, m.index, (err) => {
-      img.remove();
+      img.classList.add('broken'); // stays in the DOM (it is the photo's element), hidden by CSS
       box.appendChild(h('span', { class: 'media-error' }, t('media.unavailable') + ' (' + err.message + ')'));
     });
     return box;
@@ -56,7 +56,7 @@ function mediaItem(m, e, ctx) {
       download(ctx.dialogId, e.seq, m.index, m.file_name || `${m.kind || 'file'}-${e.seq}`)
         .catch((x) => { err.textContent = t('media.unavailable') + ' (' + x.message + ')'; err.hidden = false; });
     } },
-  }, h('span', { class: 'media-icon' }, MEDIA_ICON[m.kind] || '📎'),
+  }, icon(MEDIA_ICON[m.kind] || 'clip'),
   h('span', { class: 'media-name' }, name),
   meta ? h('span', { class: 'media-meta' }, meta) : null);
   return h('div', { class: 'media file', testid: 'entry-media', dataset: { kind: m.kind } }, link, err);
@@ -66,14 +66,14 @@ function locationEl(loc) {
   const lat = Number(loc.latitude), lon = Number(loc.longitude);
   const label = [loc.title, loc.address].filter(Boolean).join(', ');
   const ok = Number.isFinite(lat) && Number.isFinite(lon);
-  return h('div', { class: 'extra location' }, '📍 ', label ? label + ' · ' : '',
+  return h('div', { class: 'extra location' }, icon('pin'), ' ', label ? label + ' · ' : '',
     ok ? h('a', { href: `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=16/${lat}/${lon}`, target: '_blank', rel: 'noopener noreferrer' },
       `${lat.toFixed(5)}, ${lon.toFixed(5)}`) : t('media.location'));
 }
 
 function contactCardEl(c) {
   const name = [c.first_name, c.last_name].filter(Boolean).join(' ');
-  return h('div', { class: 'extra contact-card' }, '👤 ', name || t('media.contact'), c.phone_number ? ' · ' + c.phone_number : '');
+  return h('div', { class: 'extra contact-card' }, icon('user'), ' ', name || t('media.contact'), c.phone_number ? ' · ' + c.phone_number : '');
 }
 
 /**
@@ -103,12 +103,12 @@ export function renderEntry(e, ctx) {
   const body = [];
   for (const m of e.media || []) body.push(mediaItem(m, e, ctx));
   if (e.pendingFile) {
-    body.push(h('div', { class: 'media file', testid: 'entry-media' }, h('span', { class: 'media-icon' }, '📎'),
+    body.push(h('div', { class: 'media file', testid: 'entry-media' }, icon('clip'),
       h('span', { class: 'media-name' }, e.pendingFile)));
   }
   if (text != null && text !== '') body.push(h('div', { class: 'entry-text', testid: 'entry-text' }, text));
   if (e.type === 'callback') {
-    body.push(h('div', { class: 'entry-text callback', testid: 'entry-text' }, '🔘 ' + t('entry.pressed') + ' ', h('code', {}, e.button || '')));
+    body.push(h('div', { class: 'entry-text callback', testid: 'entry-text' }, icon('button'), ' ' + t('entry.pressed') + ' ', h('code', {}, e.button || '')));
   }
   if (e.location) body.push(locationEl(e.location));
   if (e.contact) body.push(contactCardEl(e.contact));

@@ -1,13 +1,14 @@
 // The right panel of an open dialog: contact (name, username, fields editable), assignment (manager, team),
 // the dialog's files, block/unblock with a confirmation.
 import { api } from '../api.js';
-import { h, select, formatSize, debounce } from '../dom.js';
+import { h, icon, select, formatSize, debounce } from '../dom.js';
 import { t, fmtDateTime } from '../i18n.js';
 import { state, on, isAdmin, operatorName, teamName } from '../state.js';
 import { download } from '../files.js';
 import { confirmDialog } from './confirm.js';
 import { toast } from './toast.js';
 import * as dialog from './dialog.js';
+import { MEDIA_ICON } from './entry.js';
 
 let col = null;
 let d = null;            // the open dialog (dialog.js state)
@@ -197,7 +198,6 @@ async function blockToggle(block, name) {
   }
 }
 
-const FILE_ICON = { photo: '🖼', document: '📄', voice: '🎤', video: '🎬', video_note: '📹', audio: '🎵', animation: '🎞', sticker: '🏷' };
 
 function filesSection() {
   const list = h('ul', { class: 'files-list', testid: 'files-list' });
@@ -212,7 +212,7 @@ function filesSection() {
         keydown: (e) => { if (e.key === 'Enter') e.currentTarget.click(); },
       },
     },
-    h('span', { class: 'media-icon' }, FILE_ICON[f.kind] || '📎'),
+    icon(MEDIA_ICON[f.kind] || 'file'),
     h('span', { class: 'file-main' },
       h('span', { class: 'file-name' }, name),
       h('span', { class: 'muted small' }, [f.direction === 'in' ? '↓' : '↑', formatSize(f.size), f.at ? fmtDateTime(f.at) : ''].filter(Boolean).join(' · ')))));
