@@ -120,7 +120,7 @@ function enqueue(d, ev) {
 async function processEvent(d, ev) {
   if (cur !== d || ev.seq == null) return;
   if (ev.seq <= d.cursor) return;                       // a repeat
-  if (ev.seq === d.cursor + 1) { await apply(d, ev); d.cursor = ev.seq; return; }
+  if (ev.seq === d.cursor + 1) { await apply(d, ev); d.cursor = ev.seq; d.retries = 0; return; }
   await catchUp(d);                                     // a gap: something was missed
   if (cur !== d || ev.seq <= d.cursor) return;          // the catch-up brought it (the usual case)
   if (ev.seq === d.cursor + 1) { await apply(d, ev); d.cursor = ev.seq; return; }
