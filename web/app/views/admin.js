@@ -18,7 +18,8 @@ function showError(e) {
   if (!errorBox) return;
   if (!e) { errorBox.hidden = true; errorBox.replaceChildren(); return; }
   const lines = [e.message + (e.field ? ` (${e.field})` : '')];
-  const details = e.body?.details || e.body?.errors;
+  // a scenario document answers every problem at once (error.problems, each saying where it is)
+  const details = e.body?.problems || e.body?.details || e.body?.errors;
   if (Array.isArray(details)) for (const x of details) lines.push(typeof x === 'string' ? x : (x.message || JSON.stringify(x)));
   errorBox.replaceChildren(...lines.map((l) => h('div', {}, l)));
   errorBox.hidden = false;
@@ -180,18 +181,15 @@ function when(v) {
   return Number.isFinite(ms) ? fmtDateTime(ms) : '';
 }
 
-/** What the list says about where a scenario runs (the shape is the backend's; shown as given). */
+/** Where a scenario runs: private_chats {version} and groups [{chat_id, version}] (GET /api/scenarios). */
 function activeText(s) {
-  const a = s.active ?? s.active_for ?? s.activations ?? s.targets;
-  if (a == null || a === false) return '';
-  if (a === true) return t('admin.active');
-  const list = Array.isArray(a) ? a : [a];
-  return t('admin.activeFor') + ' ' + list.map((x) => {
-    if (x == null) return '';
-    if (typeof x !== 'object') return String(x);
-    if (x.chat_id != null) return String(x.title || x.chat_id);
-    return x.kind || x.scope || t('admin.privateChats');
-  }).join(', ');
+  const where = [];
+  if (s.private_chats) where.push(`${t('admin.privateChats')} (v${s.private_chats.version})`);
+  for (const g of s.groups || []) {
+    const title = groups.find((x) => x.chat_id === g.chat_id)?.title || String(g.chat_id);
+    where.push(`${title} (v${g.version})`);
+  }
+  return where.length ? t('admin.activeFor') + ' ' + where.join(', ') : t('admin.notActive');
 }
 
 function scenarioForm() {
@@ -207,7 +205,7 @@ function scenarioForm() {
     run(upload, () => api.uploadScenario(text), { done: (r) => {
       lastUpload = r;
       el.reset();
-      toast(t('admin.uploaded', { id: r?.scenario_id, version: r?.version }), 'info');
+      toast(t(r?.created === false ? 'admin.unchanged' : 'admin.uploaded', { id: r?.scenario_id, version: r?.version }), 'info');
     } });
   } } }, file, upload);
   return { el };
@@ -226,17 +224,20 @@ function scenariosList() {
       return h('li', { testid: 'scenario-row', dataset: { scenarioId: id } },
         h('div', {},
           h('span', { class: 'strong' }, s.name || s.title || id),
-          ' ', h('code', {}, id + (s.version != null ? '@' + s.version : '')),
+          ' ', h('code', {}, id + (s.latest_version != null ? '@' + s.latest_version : '')),
           h('div', { class: 'muted small' }, [activeText(s), when(s.updated_at ?? s.created_at)].filter(Boolean).join(' · '))),
         h('div', { class: 'field-row' }, target,
           h('button', { type: 'button', class: 'btn small', testid: 'scenario-activate', dataset: { scenarioId: id }, on: { click: (e) => {
             const body = target.value ? { chat_id: Number(target.value) } : {};
-            run(e.currentTarget, () => api.activateScenario(id, body), { done: () => toast(t('admin.activated'), 'info') });
+            run(e.currentTarget, () => api.activateScenario(id, body), {
+              done: (r) => toast(t('admin.activated', { id, version: r?.version ?? '' }), 'info'),
+            });
           } } }, t('admin.activate'))));
     });
   }
   return h('div', {},
-    lastUpload ? h('div', { class: 'muted small' }, t('admin.uploaded', { id: lastUpload.scenario_id, version: lastUpload.version })) : null,
+    lastUpload ? h('div', { class: 'muted small', testid: 'scenario-uploaded' },
+      t(lastUpload.created === false ? 'admin.unchanged' : 'admin.uploaded', { id: lastUpload.scenario_id, version: lastUpload.version })) : null,
     h('ul', { class: 'admin-list' }, items));
 }
 

@@ -455,7 +455,7 @@ function render() {
   column.setAttribute('data-testid', 'dialog-view');
   column.setAttribute('data-dialog-id', d.id);
   const head = h('header', { class: 'dialog-head' });
-  const history = h('div', { class: 'history', testid: 'history', role: 'log', 'aria-live': 'polite' });
+  const history = h('div', { class: 'history', testid: 'history', role: 'log' });
   history.addEventListener('scroll', () => { if (history.scrollTop < 200) loadOlder(d); }, { passive: true });
   d.composer = composerView(d.id, { onText: sendText, onFile: sendFile });
   d.els = { head, history };

@@ -31,11 +31,12 @@ function query(kind, cursor) {
   return q;
 }
 
+/** The same rule as the API's q: title or username contains it; "@text" looks at usernames only. */
 function textMatch(row) {
-  const q = filters.q.trim().toLowerCase().replace(/^@/, '');
+  const q = filters.q.trim().toLowerCase();
   if (!q) return true;
-  return [row.title, row.username, row.username && '@' + row.username]
-    .some((s) => s && String(s).toLowerCase().includes(q));
+  if (q.startsWith('@')) return !!row.username && row.username.toLowerCase().includes(q.slice(1));
+  return [row.title, row.username].some((s) => s && String(s).toLowerCase().includes(q));
 }
 
 /** Does a row belong in the list as filtered now? */
@@ -66,10 +67,10 @@ export const getRow = (id) => rows.get(id);
 /** The open dialog is being looked at: its new messages are read at once, not counted. */
 const isWatched = (id) => state.openId === id && document.visibilityState === 'visible';
 
-function putRow(r) {
-  const old = rows.get(r.dialog_id);
+function putRow(r, prev = rows) {
+  const old = prev.get(r.dialog_id);
   // An event may already have told us about a newer state than this (eventually consistent) page.
-  if (old && (old.last_seq || 0) > (r.last_seq || 0)) return;
+  if (old && (old.last_seq || 0) > (r.last_seq || 0)) { rows.set(r.dialog_id, old); return; }
   rows.set(r.dialog_id, { ...r });
   setUnread(r.dialog_id, isWatched(r.dialog_id) ? 0 : (r.unread || 0));
 }
@@ -85,10 +86,11 @@ export async function reload() {
   const ks = kinds();
   const pages = await Promise.allSettled(ks.map((k) => api.dialogs(query(k))));
   if (g !== gen) return;
+  const prev = new Map(rows);
   rows.clear();
   pages.forEach((p, i) => {
     if (p.status === 'fulfilled') {
-      for (const r of p.value.items || []) putRow(r);
+      for (const r of p.value.items || []) putRow(r, prev);
       if (p.value.next_cursor) cursors.push({ kind: ks[i], cursor: p.value.next_cursor });
     } else if (i === 0 || p.reason?.status !== 400) {
       error = p.reason?.message || String(p.reason);
@@ -151,7 +153,8 @@ export function applyEvent(ev, { live = true } = {}) {
       scheduleRender();
       if (live) {
         const r = rows.get(id);
-        const title = e.author?.name || r?.title || t('dialog.untitled');
+        const who = e.author?.name || r?.title || t('dialog.untitled');
+        const title = r && r.kind !== 'private' && r.title ? `${who} · ${r.title}` : who;
         notify(id, title, e.preview || e.text || e.caption || '', () => go(r && r.kind !== 'private' ? 'groups' : 'chats', id));
       }
     }
@@ -209,11 +212,12 @@ function ownerOptions() {
   ];
   if (isAdmin()) {
     for (const o of state.operators) {
-      if (!o.disabled && o.id !== state.me?.id) opts.push({ value: 'manager:' + o.id, label: o.name || o.email, group: t('owner.managers') });
+      if (!o.disabled) opts.push({ value: 'manager:' + o.id, label: o.name || o.email, group: t('owner.managers') });
     }
     for (const tm of state.teams) opts.push({ value: 'team:' + tm.id, label: tm.name, group: t('owner.teams') });
   } else {
-    // agents may filter only within what they can see: themselves ("mine") and their own teams
+    // agents may filter only within what they can see: themselves and their own teams
+    if (state.me) opts.push({ value: 'manager:' + state.me.id, label: state.me.name || state.me.email, group: t('owner.managers') });
     for (const id of state.me?.teams || []) opts.push({ value: 'team:' + id, label: teamName(id), group: t('owner.teams') });
   }
   return opts;
@@ -236,7 +240,7 @@ const reloadSoon = debounce(() => reload(), 300);
 /** Builds the left column (filters + list); keeps filters and rows across rebuilds. */
 export function inboxColumn() {
   const search = h('input', {
-    type: 'search', testid: 'search', class: 'search', placeholder: t('inbox.search'), value: filters.q,
+    type: 'search', testid: 'search', class: 'search', placeholder: t('inbox.search'), value: filters.q, maxlength: 100,
     'aria-label': t('inbox.search'),
     on: { input: (e) => { filters.q = e.target.value; render(); reloadSoon(); } },
   });
