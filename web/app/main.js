@@ -55,7 +55,21 @@ function startSession() {
   }).catch(() => {});
   loadDirectory();
   rt.start();
+  // The token's lifetime is known: sign out when it ends rather than on the next click.
+  clearTimeout(expiryTimer);
+  const left = Date.parse(session.info.expires_at || '') - Date.now();
+  if (Number.isFinite(left) && left < 2 ** 31) expiryTimer = setTimeout(() => signOut(true), Math.max(0, left));
 }
+
+let expiryTimer = null;
+
+// Another tab signed out (or in as someone else): follow it.
+window.addEventListener('storage', (e) => {
+  if (e.key !== 'tgdesk.token') return;
+  if (!e.newValue && rt) signOut(true);
+  else if (e.newValue && !rt) startSession();
+  else if (e.newValue && e.oldValue && e.newValue !== e.oldValue) location.reload();
+});
 
 /** Operators, teams and field definitions: names for rows, filter and assignment choices. Not needed to paint. */
 async function loadDirectory() {
@@ -72,6 +86,7 @@ let signingOut = false;
 function signOut(expired) {
   if (signingOut) return;
   signingOut = true;
+  clearTimeout(expiryTimer);
   rt?.stop();
   rt = null;
   session.clear();

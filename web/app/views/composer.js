@@ -20,8 +20,9 @@ export function parseButtons(src) {
     const line = raw.trim();
     if (!line) continue;
     const i = line.indexOf('|');
-    const text = (i < 0 ? line : line.slice(0, i)).trim();
-    const value = (i < 0 ? line : line.slice(i + 1)).trim();
+    if (i < 0) throw new Error(t('composer.buttonsFormat'));
+    const text = line.slice(0, i).trim();
+    const value = line.slice(i + 1).trim();
     if (!text || !value) throw new Error(t('composer.buttonsFormat'));
     if (text.length > 64) throw new Error(t('composer.buttonTooLong', { text }));
     if (/^(https?:\/\/|tg:\/\/)/i.test(value)) rows.push([{ text, url: value }]);
