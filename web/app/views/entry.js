@@ -5,6 +5,7 @@ import { t, fmtTime, fmtDateTime } from '../i18n.js';
 import { operatorName } from '../state.js';
 import { lazyImage, download } from '../files.js';
 
+const THUMB = 240; // px, the longer side of a photo thumbnail
 export const MEDIA_ICON = { photo: 'image', document: 'file', voice: 'mic', video: 'video', video_note: 'video', audio: 'music', animation: 'image' };
 
 function authorLabel(e, ctx) {
@@ -36,7 +37,10 @@ function mediaItem(m, e, ctx) {
       h('span', { class: 'sticker-emoji', title: t('media.sticker') }, m.emoji || t('media.sticker')));
   }
   if (m.kind === 'photo') {
-    const img = h('img', { class: 'thumb', alt: name, width: m.width || 240, height: m.height || 180, loading: 'lazy' });
+    // the thumbnail's box is known before the bytes arrive, so the history does not jump when photos load
+    const scale = m.width && m.height ? Math.min(1, THUMB / Math.max(m.width, m.height)) : 0;
+    const img = h('img', { class: 'thumb', alt: name, loading: 'lazy',
+      width: scale ? Math.round(m.width * scale) : THUMB, height: scale ? Math.round(m.height * scale) : Math.round(THUMB * 0.75) });
     const box = h('div', { class: 'media photo', testid: 'entry-media', dataset: { kind: m.kind } }, img);
     img.addEventListener('click', () => download(ctx.dialogId, e.seq, m.index, m.file_name || `photo-${e.seq}.jpg`).catch(() => {}));
     lazyImage(img, ctx.dialogId, e.seq, m.index, (err) => {

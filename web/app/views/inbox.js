@@ -257,13 +257,13 @@ export function inboxColumn() {
   list.addEventListener('scroll', () => {
     if (list.scrollTop + list.clientHeight > list.scrollHeight - 150) loadMore();
   }, { passive: true });
-  const heading = h('div', { class: 'col-title' });
+  const heading = h('span', {});
   els = { search, status, owner, sort, list, heading };
   renderFilters();
   render();
   return h('section', { class: 'col col-list' },
-    heading,
-    h('div', { class: 'filters' }, search, h('div', { class: 'filter-row' }, status, owner, sort)),
+    h('div', { class: 'col-title' }, heading, sort),
+    h('div', { class: 'filters' }, search, h('div', { class: 'filter-row' }, status, owner)),
     list);
 }
 
