@@ -43,8 +43,10 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>Files: uploads by {@code multipart/form-data} get a file_id and are kept, as are files simulated users send
- * with content ({@link FakeBot#userSendsDocument(FakeUser, String, String, byte[], String)}); {@code getFile} and
- * {@code /file/bot<token>/<file_path>} serve them.
+ * with content ({@link FakeBot#userSendsDocument(FakeUser, FakeGroup, String, String, byte[], String)},
+ * {@link FakeBot#userSendsPhoto(FakeUser, FakeGroup, byte[], String)}: re-encoded as JPEG in Telegram's sizes);
+ * {@code getFile} and {@code /file/bot<token>/<file_path>} serve them. An {@link Observer} sees updates, sends and edits
+ * as they happen (the local runner's simulated Telegram page is built on it).
  *
  * <p>Known simplifications: no media by URL, no deleting by the bot,
  * bots see every group message (privacy mode off), and webhook URLs may be plain http on any port.
