@@ -81,8 +81,8 @@ final class ApiGatewayServer implements AutoCloseable {
     }
 
     /**
-     * Serves what no route and no other context takes (the web client's files); without it such requests answer
-     * API Gateway's 404.
+     * Serves the GET and HEAD requests no route and no other context takes (the web client's files); without it, and
+     * for other methods, such requests answer API Gateway's 404.
      */
     void setFallback(com.sun.net.httpserver.HttpHandler handler) {
         this.fallback = handler;
@@ -98,7 +98,9 @@ final class ApiGatewayServer implements AutoCloseable {
         String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
         String path = exchange.getRequestURI().getRawPath();
         var other = fallback;
-        if (other != null && exchange.getHttpContext().getPath().equals("/") && !path.startsWith(INVOKE_PREFIX)
+        // only reads fall through to the files: any other method on a path no route has stays API Gateway's 404
+        boolean read = method.equals("GET") || method.equals("HEAD");
+        if (other != null && read && exchange.getHttpContext().getPath().equals("/") && !path.startsWith(INVOKE_PREFIX)
                 && routes.stream().noneMatch(r -> r.match(method, path) != null)) {
             other.handle(exchange);
             return;

@@ -123,9 +123,13 @@ class StaticFilesTest {
         assertEquals("19", head.header("content-length"));
         assertEquals("text/javascript; charset=utf-8", head.header("content-type"));
         for (String method : List.of("POST", "PUT", "DELETE", "OPTIONS")) {
-            Response r = request(method, "/index.html");
-            assertEquals(405, r.status, method);
-            assertEquals("GET, HEAD", r.header("allow"), method);
+            // the page's own context refuses other methods; at / they are API Gateway's 404 (no such route)
+            Response page = request(method, "/telegram/index.html");
+            assertEquals(405, page.status, method);
+            assertEquals("GET, HEAD", page.header("allow"), method);
+            Response root = request(method, "/index.html");
+            assertEquals(404, root.status, method);
+            assertEquals("{\"message\":\"Not Found\"}", root.body, method);
         }
     }
 
