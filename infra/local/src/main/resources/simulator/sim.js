@@ -413,6 +413,7 @@ function wire() {
     try {
       const made = await call('POST', '/groups', { title, member_ids: ids });
       $('group-title').value = '';
+      for (const o of $('group-members').options) o.selected = false;
       await loadState();
       selectChat(made.chat.chat_id);
       status(`The bot was added to “${title}”.`);
