@@ -103,6 +103,11 @@ public final class ScenarioDocument {
         };
     }
 
+    /** Whether {@code id} is a well-formed scenario id (1–64 letters, digits, _ or -, starting with a letter or digit). */
+    public static boolean isValidId(String id) {
+        return id != null && SCENARIO_ID.matcher(id).matches();
+    }
+
     /** The callback data of a choice option's button. */
     public static String answerData(String nodeId, String value) {
         return ANSWER_PREFIX + nodeId + ":" + value;

@@ -15,6 +15,7 @@ package dev.tgdesk.storage;
  * B#{bot}#DLG#{dialogId}     LOG#{at:013}#{n:03}  scenario run log line (node, what happened, send failures)
  * B#{bot}#SCN#{scenarioId}   V#{version:06}  one stored scenario version (the JSON document)
  * B#{bot}#SCN#{scenarioId}   LATEST          highest version number of that scenario
+ * B#{bot}#SCENARIOS          SCN#{scenarioId}  the scenario list: name, latest version, created/updated at
  * B#{bot}#BIND               PRIVATE | CHAT#{chatId}  which scenario version runs in private chats / a group
  * B#{bot}#PACE#{chatId}      PACE            recent send times to one chat (sender pacing)
  * B#{bot}#RATE               {epochSecond}   sends reserved in that second, across senders (TTL)
@@ -65,6 +66,15 @@ public final class Keys {
 
     public static String scenarioVersion(long version) {
         return String.format("V#%06d", version);
+    }
+
+    /** The partition listing every stored scenario of a bot (one item per scenario). */
+    public static String scenarioList(String botId) {
+        return "B#" + botId + "#SCENARIOS";
+    }
+
+    public static String scenarioListEntry(String scenarioId) {
+        return "SCN#" + scenarioId;
     }
 
     public static String bindings(String botId) {

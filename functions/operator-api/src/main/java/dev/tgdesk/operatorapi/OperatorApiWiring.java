@@ -24,6 +24,8 @@ import dev.tgdesk.operator.inbox.InboxRoutes;
 import dev.tgdesk.operator.inbox.InboxService;
 import dev.tgdesk.operator.lifecycle.DialogCloser;
 import dev.tgdesk.operator.lifecycle.LifecycleRoutes;
+import dev.tgdesk.operator.scenarios.ScenarioAdmin;
+import dev.tgdesk.operator.scenarios.ScenarioRoutes;
 import dev.tgdesk.queue.SqsInboundQueue;
 import dev.tgdesk.realtime.RealtimeAccess;
 import dev.tgdesk.realtime.RealtimeRoutes;
@@ -34,6 +36,7 @@ import dev.tgdesk.storage.DynamoDialogLifecycle;
 import dev.tgdesk.storage.DynamoRealtimeStore;
 import dev.tgdesk.storage.DynamoInboxQueries;
 import dev.tgdesk.storage.DynamoOperatorDirectory;
+import dev.tgdesk.storage.DynamoScenarioCatalog;
 import dev.tgdesk.storage.S3FileStore;
 import dev.tgdesk.telegram.TelegramClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -46,7 +49,7 @@ import java.util.List;
 
 /**
  * The operator API's endpoints and what they need, in one place: identity and admin, inbox reads, dialog
- * actions, close/reopen. Lambda builds it from the environment; the local runner and tests from {@link Deps}.
+ * actions, close/reopen, scenarios. Lambda builds it from the environment; the local runner and tests from {@link Deps}.
  */
 public final class OperatorApiWiring {
 
@@ -88,6 +91,7 @@ public final class OperatorApiWiring {
                 .add(new InboxRoutes(inbox))
                 .add(new DialogActionsRoutes(actions))
                 .add(new LifecycleRoutes(lifecycle, closer, d.visibility()))
+                .add(new ScenarioRoutes(new ScenarioAdmin(new DynamoScenarioCatalog(d.dynamo(), d.table()), d.clock())))
                 .add(realtime(d, directory));
     }
 

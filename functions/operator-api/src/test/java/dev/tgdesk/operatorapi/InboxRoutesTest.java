@@ -331,6 +331,74 @@ class InboxRoutesTest {
         assertTrue(second.get("next_cursor") == null || second.get("next_cursor").isNull());
     }
 
+    // ---- search (q) ------------------------------------------------------------------------------------------
+
+    @Test
+    void searchMatchesTheNameTitleOrUsernameCaseInsensitively() throws Exception {
+        String bot = bot();
+        seed(bot, "ann", "private", "open", null, null, 10, 1);
+        named(bot, "ann", "Anna Karenina", "anna_k");
+        seed(bot, "bob", "private", "open", null, null, 20, 1);
+        named(bot, "bob", "Bob", "bobby_ann");
+        seed(bot, "olga", "private", "open", null, null, 30, 1);
+        named(bot, "olga", "Ольга Петрова", null);
+        seed(bot, "grp", "group", "open", null, null, 40, 1);
+        named(bot, "grp", "Annual meeting", "annual_chat");
+        String admin = admin(bot);
+        assertEquals(List.of("bob", "ann"), ids(ok(get(admin, "/api/dialogs", Map.of("q", "ANN")))), "title or username, by activity");
+        assertEquals(List.of("ann"), ids(ok(get(admin, "/api/dialogs", Map.of("q", "karen")))));
+        assertEquals(List.of("bob"), ids(ok(get(admin, "/api/dialogs", Map.of("q", "@bobby")))));
+        assertEquals(List.of("bob", "ann"), ids(ok(get(admin, "/api/dialogs", Map.of("q", "@ann")))), "@ matches usernames only");
+        assertEquals(List.of(), ids(ok(get(admin, "/api/dialogs", Map.of("q", "@karen")))));
+        assertEquals(List.of("olga"), ids(ok(get(admin, "/api/dialogs", Map.of("q", "ольга ПЕТ")))), "not only ASCII");
+        assertEquals(List.of("grp"), ids(ok(get(admin, "/api/dialogs", Map.of("q", "annual", "kind", "group")))));
+        assertEquals(List.of(), ids(ok(get(admin, "/api/dialogs", Map.of("q", "nobody")))));
+        assertEquals(List.of("olga", "bob", "ann"), ids(ok(get(admin, "/api/dialogs", Map.of("q", "  ")))), "a blank q is no filter");
+        // filters combine; agents search only what they can see
+        seed(bot, "anne", "private", "open", "t9", null, 50, 1);
+        named(bot, "anne", "Anne", null);
+        assertEquals(List.of("anne", "bob", "ann"), ids(ok(get(admin, "/api/dialogs", Map.of("q", "ann")))));
+        assertEquals(List.of("bob", "ann"), ids(ok(get(agent(bot, "ag", "t1"), "/api/dialogs", Map.of("q", "ann")))));
+        assertEquals(List.of("anne"), ids(ok(get(admin, "/api/dialogs", Map.of("q", "ann", "team", "t9")))));
+
+        assertEquals(200, get(admin, "/api/dialogs", Map.of("q", "x".repeat(InboxService.MAX_SEARCH_LENGTH))).status());
+        assertError(get(admin, "/api/dialogs", Map.of("q", "x".repeat(InboxService.MAX_SEARCH_LENGTH + 1))), 400, "q");
+        // a cursor belongs to its search
+        String cursor = ok(get(admin, "/api/dialogs", Map.of("q", "ann", "limit", "1"))).get("next_cursor").asText();
+        assertEquals(List.of("bob"), ids(ok(get(admin, "/api/dialogs", Map.of("q", "ann", "limit", "1", "cursor", cursor)))));
+        assertError(get(admin, "/api/dialogs", Map.of("q", "bob", "limit", "1", "cursor", cursor)), 400, "cursor");
+    }
+
+    @Test
+    void searchOnlyLooksAheadABoundedNumberOfPages() throws Exception {
+        String bot = bot();
+        for (int i = 0; i < 40; i++) seed(bot, "d" + i, "private", "open", null, null, 100 - i, 1);
+        named(bot, "d5", "Needle Five", null);
+        named(bot, "d33", "Thirty-three", "needle33");
+        String admin = admin(bot);
+        calls.reset();
+        JsonNode first = ok(get(admin, "/api/dialogs", Map.of("q", "needle", "limit", "5")));
+        assertEquals(List.of("d5"), ids(first), "5 pages of 5 looked at: d33 is beyond them");
+        assertTrue(calls.calls("DynamoDb.Query") <= InboxService.LOOKAHEAD_ROUNDS, calls.snapshot().toString());
+        JsonNode second = ok(get(admin, "/api/dialogs", Map.of("q", "needle", "limit", "5", "cursor", first.get("next_cursor").asText())));
+        assertEquals(List.of("d33"), ids(second));
+        assertTrue(second.get("next_cursor") == null || second.get("next_cursor").isNull());
+    }
+
+    /** Sets the dialog's title and username (null removes it), as the webhook stores a contact's name and username. */
+    void named(String bot, String dialogId, String title, String username) {
+        var names = new HashMap<String, String>(Map.of("#t", "title", "#u", "username"));
+        if (username == null) {
+            inspect.updateItem(b -> b.tableName(table).key(key(Keys.dialog(bot, dialogId), Keys.DIALOG_SK))
+                    .updateExpression("SET #t = :t REMOVE #u").expressionAttributeNames(names)
+                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(title))));
+        } else {
+            inspect.updateItem(b -> b.tableName(table).key(key(Keys.dialog(bot, dialogId), Keys.DIALOG_SK))
+                    .updateExpression("SET #t = :t, #u = :u").expressionAttributeNames(names)
+                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(title), ":u", AttributeValue.fromS(username))));
+        }
+    }
+
     // ---- one dialog, history -----------------------------------------------------------------------------
 
     @Test

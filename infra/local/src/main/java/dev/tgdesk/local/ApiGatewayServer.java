@@ -35,7 +35,7 @@ final class ApiGatewayServer implements AutoCloseable {
             return method + " " + path;
         }
 
-        private static final String GREEDY = "/{proxy+}";
+        static final String GREEDY = "/{proxy+}";
 
         /** The captured path parameters when the route matches, else null. */
         Map<String, String> match(String requestMethod, String requestPath) {
@@ -63,29 +63,56 @@ final class ApiGatewayServer implements AutoCloseable {
         this.executor = Executors.newFixedThreadPool(16);
         server.setExecutor(executor);
         server.createContext("/", this::dispatch);
+        // the routes and the Invoke API win over every other context (the most specific prefix wins)
+        server.createContext(INVOKE_PREFIX, this::dispatch);
+        for (Route route : routes) {
+            String context = route.path().endsWith(Route.GREEDY)
+                    ? route.path().substring(0, route.path().length() - Route.GREEDY.length()) + "/" : route.path();
+            server.createContext(context, this::dispatch);
+        }
         server.start();
     }
+
+    private static final String INVOKE_PREFIX = "/2015-03-31/functions/";
 
     /** Extra local-only endpoints (not part of the deployed API), e.g. the Telegram simulator. */
     void addContext(String path, com.sun.net.httpserver.HttpHandler handler) {
         server.createContext(path, handler);
     }
 
+    /**
+     * Serves the GET and HEAD requests no route and no other context takes (the web client's files); without it, and
+     * for other methods, such requests answer API Gateway's 404.
+     */
+    void setFallback(com.sun.net.httpserver.HttpHandler handler) {
+        this.fallback = handler;
+    }
+
+    private volatile com.sun.net.httpserver.HttpHandler fallback;
+
     int port() {
         return server.getAddress().getPort();
     }
 
     private void dispatch(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+        String path = exchange.getRequestURI().getRawPath();
+        var other = fallback;
+        // only reads fall through to the files: any other method on a path no route has stays API Gateway's 404
+        boolean read = method.equals("GET") || method.equals("HEAD");
+        if (other != null && read && exchange.getHttpContext().getPath().equals("/") && !path.startsWith(INVOKE_PREFIX)
+                && routes.stream().noneMatch(r -> r.match(method, path) != null)) {
+            other.handle(exchange);
+            return;
+        }
         try (exchange) {
-            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-            String path = exchange.getRequestURI().getRawPath();
             byte[] body = exchange.getRequestBody().readNBytes(MAX_PAYLOAD_BYTES + 1);
             if (body.length > MAX_PAYLOAD_BYTES) {
                 send(exchange, 413, "{\"message\":\"Request Entity Too Large\"}");
                 return;
             }
-            if (method.equals("POST") && path.startsWith("/2015-03-31/functions/") && path.endsWith("/invocations")) {
-                String name = path.substring("/2015-03-31/functions/".length(), path.length() - "/invocations".length());
+            if (method.equals("POST") && path.startsWith(INVOKE_PREFIX) && path.endsWith("/invocations")) {
+                String name = path.substring(INVOKE_PREFIX.length(), path.length() - "/invocations".length());
                 invokeApi(exchange, name, body);
                 return;
             }

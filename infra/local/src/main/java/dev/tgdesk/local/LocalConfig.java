@@ -29,10 +29,12 @@ import java.util.Objects;
  * @param webSocketPort    the local WebSocket API's port ({@code LOCAL_WS_PORT}, 3001; 0 = any free port); its
  *                         {@code @connections} endpoint listens on a free port next to it
  * @param realtime         run the WebSocket API and the push function behind the table's stream
+ * @param webDir           the web client served at {@code /} ({@code LOCAL_WEB_DIR}); null: {@code web/} next to
+ *                         template.yaml
  */
 public record LocalConfig(int port, String webhookSecret, String telegramToken, URI telegramApiUrl,
                           int fakeTelegramPort, Path stateDir, String resourcePrefix, boolean pipeline,
-                          int webSocketPort, boolean realtime) {
+                          int webSocketPort, boolean realtime, Path webDir) {
 
     public static final int DEFAULT_PORT = 3000;
     public static final int DEFAULT_WS_PORT = 3001;
@@ -46,6 +48,7 @@ public record LocalConfig(int port, String webhookSecret, String telegramToken, 
     public static final String FAKE_TELEGRAM_PORT_ENV = "FAKE_TELEGRAM_PORT";
     public static final String STATE_DIR_ENV = "LOCAL_STATE_DIR";
     public static final String WS_PORT_ENV = "LOCAL_WS_PORT";
+    public static final String WEB_DIR_ENV = "LOCAL_WEB_DIR";
 
     public LocalConfig {
         checkPort(PORT_ENV, port);
@@ -63,7 +66,7 @@ public record LocalConfig(int port, String webhookSecret, String telegramToken, 
     /** Port 3000, the default secret, the fake Telegram and the WebSocket API on any free port, state in {@code .local}. */
     public static LocalConfig defaults() {
         return new LocalConfig(DEFAULT_PORT, DEFAULT_SECRET, null, TelegramClient.DEFAULT_API_URL, 0,
-                DEFAULT_STATE_DIR, TemplateResources.DEFAULT_PREFIX, true, 0, true);
+                DEFAULT_STATE_DIR, TemplateResources.DEFAULT_PREFIX, true, 0, true, null);
     }
 
     public static LocalConfig fromEnvironment() {
@@ -80,7 +83,8 @@ public record LocalConfig(int port, String webhookSecret, String telegramToken, 
                 URI.create(value(env, API_URL_ENV, d.telegramApiUrl().toString())),
                 intVar(env, FAKE_TELEGRAM_PORT_ENV, d.fakeTelegramPort()),
                 Path.of(value(env, STATE_DIR_ENV, d.stateDir().toString())),
-                d.resourcePrefix(), true, intVar(env, WS_PORT_ENV, DEFAULT_WS_PORT), true);
+                d.resourcePrefix(), true, intVar(env, WS_PORT_ENV, DEFAULT_WS_PORT), true,
+                value(env, WEB_DIR_ENV, null) == null ? null : Path.of(value(env, WEB_DIR_ENV, null)));
     }
 
     /** True with a token: getUpdates long polling; false: the in-repo fake Telegram. */
@@ -89,46 +93,57 @@ public record LocalConfig(int port, String webhookSecret, String telegramToken, 
     }
 
     public LocalConfig withPort(int port) {
-        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline, webSocketPort, realtime);
+        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline, webSocketPort, realtime, webDir);
     }
 
     public LocalConfig withWebhookSecret(String secret) {
-        return new LocalConfig(port, secret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline, webSocketPort, realtime);
+        return new LocalConfig(port, secret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline, webSocketPort, realtime, webDir);
     }
 
     /** Poll this Bot API (a real one, or a {@code FakeTelegram} without webhook) with this token. */
     public LocalConfig withTelegram(String token, URI apiUrl) {
-        return new LocalConfig(port, webhookSecret, token, apiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline, webSocketPort, realtime);
+        return new LocalConfig(port, webhookSecret, token, apiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline, webSocketPort, realtime, webDir);
     }
 
     /** No token: simulate Telegram with the in-repo fake. */
     public LocalConfig withFakeTelegram(int fakeTelegramPort) {
-        return new LocalConfig(port, webhookSecret, null, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline, webSocketPort, realtime);
+        return new LocalConfig(port, webhookSecret, null, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline, webSocketPort, realtime, webDir);
     }
 
     public LocalConfig withStateDir(Path stateDir) {
-        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline, webSocketPort, realtime);
+        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline, webSocketPort, realtime, webDir);
     }
 
     /** Tests pass their own prefix so their table and queue are theirs alone on a shared emulator. */
     public LocalConfig withResourcePrefix(String resourcePrefix) {
-        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline, webSocketPort, realtime);
+        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline, webSocketPort, realtime, webDir);
     }
 
     /** Only the webhook: nothing consumes the inbound queue (tests that read what the webhook enqueued). */
     public LocalConfig withoutPipeline() {
-        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, false, webSocketPort, realtime);
+        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, false, webSocketPort, realtime, webDir);
     }
 
     public LocalConfig withWebSocketPort(int webSocketPort) {
         return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline,
-                webSocketPort, realtime);
+                webSocketPort, realtime, webDir);
     }
 
     /** No WebSocket API and no push function (tests that don't need them start quicker). */
     public LocalConfig withoutRealtime() {
         return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline,
-                webSocketPort, false);
+                webSocketPort, false, webDir);
+    }
+
+    /** Serve this folder as the web client at {@code /} instead of {@code web/} next to template.yaml. */
+    public LocalConfig withWebDir(Path webDir) {
+        return new LocalConfig(port, webhookSecret, telegramToken, telegramApiUrl, fakeTelegramPort, stateDir, resourcePrefix, pipeline,
+                webSocketPort, realtime, webDir);
+    }
+
+    /** The web client's folder: {@link #webDir()}, else {@code web/} next to template.yaml. */
+    public Path webRoot() {
+        return webDir != null ? webDir : TemplateResources.locateTemplate().resolveSibling("web");
     }
 
     /** The token is a credential: never printed. */

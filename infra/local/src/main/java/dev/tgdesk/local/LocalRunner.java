@@ -36,8 +36,16 @@ public final class LocalRunner {
     static void printSummary(LocalRuntime local, PrintStream out) {
         var aws = local.aws();
         int port = local.apiPort();
+        String email = envOr("LOCAL_ADMIN_EMAIL", LocalRuntime.DEFAULT_ADMIN_EMAIL);
+        String password = System.getenv("LOCAL_ADMIN_PASSWORD") == null ? LocalRuntime.DEFAULT_ADMIN_PASSWORD : "<LOCAL_ADMIN_PASSWORD>";
         out.println();
         out.println("tgdesk local stack is up");
+        out.println("  Inbox: http://127.0.0.1:" + port + "/  (" + email + " / " + password + ")"
+                + (java.nio.file.Files.isDirectory(local.webRoot()) ? "" : "   [" + local.webRoot() + " does not exist yet: 404 until it does]"));
+        if (local.fakeTelegram() != null) {
+            out.println("  Simulated Telegram: http://127.0.0.1:" + port + LocalRuntime.SIMULATOR_PAGE_PATH
+                    + "  (write to the bot as made-up users, in private or in groups)");
+        }
         out.println("  AWS emulators:     " + aws.mode() + "  dynamodb=" + aws.dynamoDbEndpoint() + "  sqs=" + aws.sqsEndpoint());
         out.println("  DynamoDB table:    " + local.tableName());
         out.println("  inbound queue:     " + local.queueUrl());
@@ -50,8 +58,7 @@ public final class LocalRunner {
                 + " {\"first_name\":\"Ann\",\"text\":\"hi\"}"
                 : "getUpdates long polling from " + local.telegramApiUrl() + " for bot id " + local.botId()));
         out.println("  operator API:      http://127.0.0.1:" + port + "/api   sign in: POST /api/auth/login {\"email\":\""
-                + envOr("LOCAL_ADMIN_EMAIL", LocalRuntime.DEFAULT_ADMIN_EMAIL) + "\",\"password\":\""
-                + (System.getenv("LOCAL_ADMIN_PASSWORD") == null ? LocalRuntime.DEFAULT_ADMIN_PASSWORD : "<LOCAL_ADMIN_PASSWORD>") + "\"}");
+                + email + "\",\"password\":\"" + password + "\"}");
         if (local.webSocketUrl() != null) {
             out.println("  WebSocket API:     " + local.webSocketUrl() + "?ticket=<POST /api/realtime/tickets>   (docs/realtime.md)");
         }

@@ -72,6 +72,13 @@ public final class LocalRuntime implements AutoCloseable {
     public static final String SENT_PATH = "/local/sent";
     /** {@code GET /local/history?chat_id=…}: the stored history, send statuses and run log of a chat's dialog. */
     public static final String HISTORY_PATH = "/local/history";
+    /** The simulated Telegram page (no bot token): two browser tabs, this one and the inbox at {@code /}. */
+    public static final String SIMULATOR_PAGE_PATH = "/telegram/";
+    /** The JSON endpoints behind the simulated Telegram page ({@link SimulatorEndpoints}). */
+    public static final String SIMULATOR_API_PATH = SimulatorEndpoints.PREFIX;
+    /** The simulated Telegram page's Content-Security-Policy (its HTML carries the same as a meta tag). */
+    static final String SIMULATOR_CSP = "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; "
+            + "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     /** The public supergroup the fake Telegram has for the shipped scenario's "Write to chat" node. */
     public static final String TEAM_CHAT_USERNAME = "tgdesk_local_team";
     /** {@code LOCAL_SCENARIOS_DIR}: scenario files loaded at start (default: {@code scenarios/} next to template.yaml). */
@@ -224,12 +231,17 @@ public final class LocalRuntime implements AutoCloseable {
             telegram.setWebhook(SetWebhookRequest.of(webhookUrl.toString(), secret).withAllowedUpdates(allowed));
             api.addContext(SIMULATE_PATH, simulator(fake, fakeBot, json));
             api.addContext(SENT_PATH, sentMessages(fakeBot, json));
+            api.addContext(SIMULATOR_API_PATH, new SimulatorEndpoints(fake, fakeBot, json, SIMULATED_USER_IDS::incrementAndGet));
         } else {
             poller = new TelegramPoller(telegram, webhookUrl, secret, allowed,
                     config.stateDir().resolve("telegram-offset-" + botId));
             started.push(poller::stop);
             poller.start();
         }
+        // the web client at /, the simulated Telegram page at /telegram/ (routes and /local/* are more specific)
+        StaticFiles web = StaticFiles.folder(config.webRoot(), "/", Map.of());
+        api.setFallback(web);
+        api.addContext("/telegram", simulatorPage(fake != null, web));
         LocalRuntime runtime = new LocalRuntime(config, aws, table, queueUrl, fake, fakeBot, telegramApi, botId, api, poller, started);
         runtime.realtime = realtime;
         runtime.scenarios = pipeline == null ? List.of() : pipeline.scenarios();
@@ -260,6 +272,11 @@ public final class LocalRuntime implements AutoCloseable {
     /** The port of the local API Gateway and Lambda Invoke API (the chosen one when configured with 0). */
     public int apiPort() {
         return api.port();
+    }
+
+    /** The web client's folder served at {@code /} (it may not exist yet: then {@code /} answers 404). */
+    public Path webRoot() {
+        return config.webRoot();
     }
 
     /** {@code http://127.0.0.1:<port>}: the HTTP API, and the endpoint for {@code aws lambda invoke --endpoint-url}. */
@@ -393,6 +410,24 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- the Telegram simulator endpoint
+
+    /** {@code /telegram} → {@code /telegram/}; the page's files below it (with the fake Telegram); the web client otherwise. */
+    private static HttpHandler simulatorPage(boolean simulated, StaticFiles web) {
+        StaticFiles page = StaticFiles.classpath("simulator", SIMULATOR_PAGE_PATH, Map.of("Content-Security-Policy", SIMULATOR_CSP));
+        return exchange -> {
+            String path = exchange.getRequestURI().getRawPath();
+            if (simulated && path.equals("/telegram")) {
+                try (exchange) {
+                    exchange.getResponseHeaders().set("Location", SIMULATOR_PAGE_PATH);
+                    exchange.sendResponseHeaders(301, -1);
+                }
+            } else if (simulated && path.startsWith(SIMULATOR_PAGE_PATH)) {
+                page.handle(exchange);
+            } else {
+                web.handle(exchange);
+            }
+        };
+    }
 
     /** {@code POST /local/simulate}: a simulated user writes to the bot, delivered through the fake's webhook. */
     private static HttpHandler simulator(FakeTelegram fake, FakeBot bot, ObjectMapper json) {

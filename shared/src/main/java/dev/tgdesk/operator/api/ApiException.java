@@ -2,19 +2,31 @@ package dev.tgdesk.operator.api;
 
 /**
  * An answer other than success, with a stable machine code, a message for people and, for validation
- * errors, the offending field. Body: {@code {"error": {"code": ..., "message": ..., "field": ...}}}.
+ * errors, the offending field. Body: {@code {"error": {"code": ..., "message": ..., "field": ...}}}; a document
+ * checked as a whole (a scenario) lists every problem found in {@code "problems"}.
  */
 public final class ApiException extends RuntimeException {
 
     private final int status;
     private final String code;
     private final String field;
+    private final java.util.List<String> problems;
 
     public ApiException(int status, String code, String message, String field) {
+        this(status, code, message, field, null);
+    }
+
+    private ApiException(int status, String code, String message, String field, java.util.List<String> problems) {
         super(message);
         this.status = status;
         this.code = code;
         this.field = field;
+        this.problems = problems == null ? null : java.util.List.copyOf(problems);
+    }
+
+    /** 400 for a document with these problems (each with where it is), all reported at once. */
+    public static ApiException invalidDocument(String field, String message, java.util.List<String> problems) {
+        return new ApiException(400, "invalid", message, field, problems);
     }
 
     public static ApiException badRequest(String field, String message) {
@@ -56,11 +68,17 @@ public final class ApiException extends RuntimeException {
         return field;
     }
 
+    /** Every problem of an invalid document, or null. */
+    public java.util.List<String> problems() {
+        return problems;
+    }
+
     public ApiResponse response() {
         var error = new java.util.LinkedHashMap<String, Object>();
         error.put("code", code);
         error.put("message", getMessage());
         if (field != null) error.put("field", field);
+        if (problems != null) error.put("problems", problems);
         return ApiResponse.json(status, java.util.Map.of("error", error));
     }
 }

@@ -51,10 +51,17 @@ public final class InboxRoutes implements Router.Routes {
             throw ApiException.badRequest("team", "filter by assignee or by team, not both");
         }
         String unread = oneOf(req, "unread", "false", Set.of("true", "false"));
+        String search = req.queryParam("q");
+        if (search != null) {
+            search = search.strip();
+            if (search.codePointCount(0, search.length()) > InboxService.MAX_SEARCH_LENGTH) {
+                throw ApiException.badRequest("q", "q is at most " + InboxService.MAX_SEARCH_LENGTH + " characters");
+            }
+        }
         String sort = oneOf(req, "sort", "activity_desc", Set.of("activity_desc", "activity_asc", "created_desc", "created_asc"));
         return new InboxService.ListQuery(status, kind, assignee, team, Boolean.parseBoolean(unread),
                 InboxService.Sort.valueOf(sort.toUpperCase(Locale.ROOT)), limit(req, InboxService.DEFAULT_LIMIT),
-                req.queryParam("cursor"));
+                req.queryParam("cursor"), search);
     }
 
     private static String oneOf(ApiRequest req, String name, String fallback, Set<String> allowed) {

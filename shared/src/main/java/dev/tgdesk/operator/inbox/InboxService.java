@@ -24,16 +24,23 @@ import java.util.regex.Pattern;
  * unread counts from read marks, history views and read marks. No storage types here (see {@link InboxQueries}).
  *
  * <p>Cost of one list page: at most {@code sources × limit} items read in {@code sources} Queries plus one
- * BatchGetItem of read marks, whatever the table size; with {@code unread=true} at most
- * {@value #UNREAD_LOOKAHEAD_ROUNDS} times that.
+ * BatchGetItem of read marks, whatever the table size; with the in-memory filters ({@code unread=true}, a search
+ * {@code q}) at most {@value #LOOKAHEAD_ROUNDS} times that.
  */
 public final class InboxService {
 
     public static final int DEFAULT_LIMIT = 30;
     public static final int MAX_LIMIT = 100;
     public static final int DEFAULT_HISTORY_LIMIT = 50;
-    /** unread=true filters the merged stream in memory, reading at most this many pages before answering. */
-    public static final int UNREAD_LOOKAHEAD_ROUNDS = 5;
+    /**
+     * unread=true and a search (q) filter the merged stream in memory, reading at most this many pages (of
+     * {@code limit} dialogs per partition) before answering; the client pages on with the cursor to look further.
+     */
+    public static final int LOOKAHEAD_ROUNDS = 5;
+    /** The same bound, under its first name (unread=true was the first in-memory filter). */
+    public static final int UNREAD_LOOKAHEAD_ROUNDS = LOOKAHEAD_ROUNDS;
+    /** A search is at most this many characters. */
+    public static final int MAX_SEARCH_LENGTH = 100;
 
     static final Pattern DIALOG_ID = Pattern.compile("[A-Za-z0-9]{1,64}");
     static final Pattern OWNER_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
@@ -56,9 +63,18 @@ public final class InboxService {
         }
     }
 
-    /** The filters of {@code GET /api/dialogs}, already validated ({@link InboxRoutes} parses them). */
+    /**
+     * The filters of {@code GET /api/dialogs}, already validated ({@link InboxRoutes} parses them). {@code search}
+     * (the {@code q} parameter, null for none) is matched case-insensitively against the dialog's title (the
+     * contact's name or the group's title) and username; a leading "@" matches the username only.
+     */
     public record ListQuery(String status, String kind, String assignee, String team, boolean unread, Sort sort, int limit,
-                            String cursor) {
+                            String cursor, String search) {
+
+        public ListQuery(String status, String kind, String assignee, String team, boolean unread, Sort sort, int limit,
+                         String cursor) {
+            this(status, kind, assignee, team, unread, sort, limit, cursor, null);
+        }
     }
 
     private final InboxQueries queries;
@@ -74,12 +90,14 @@ public final class InboxService {
     public DialogPage list(Caller caller, ListQuery q) {
         List<Source> sources = sources(caller, q);
         String shape = String.join("|", "dialogs", caller.botId(), caller.operatorId(), q.status(), q.kind(),
-                String.valueOf(q.assignee()), String.valueOf(q.team()), String.valueOf(q.unread()), q.sort().key());
+                String.valueOf(q.assignee()), String.valueOf(q.team()), String.valueOf(q.unread()), q.sort().key(),
+                String.valueOf(q.search()));
+        SearchMatch search = SearchMatch.of(q.search());
         String after = ListCursor.decode(q.cursor(), shape, DIALOG_SORT_KEY);
         List<DialogRow> rows = new ArrayList<>();
         String lastKey = after;
         boolean more = false;
-        int rounds = q.unread() ? UNREAD_LOOKAHEAD_ROUNDS : 1;
+        int rounds = q.unread() || search != null ? LOOKAHEAD_ROUNDS : 1;
         for (int round = 0; round < rounds; round++) {
             Slice<DialogRecord> merged = merge(caller.botId(), sources, q.sort().ascending(), lastKey, q.limit());
             Map<String, ReadMark> marks = queries.readMarks(caller.botId(), caller.operatorId(),
@@ -91,6 +109,7 @@ public final class InboxService {
                 lastKey = d.sortKey();
                 // the partitions only hold what the caller may see; a stale index copy is checked once more here
                 if (!visibility.canSee(caller, d.team(), d.assignee())) continue;
+                if (search != null && !search.matches(d)) continue;
                 long unread = unread(d, marks.get(d.dialogId()));
                 if (q.unread() && unread == 0) continue;
                 rows.add(DialogRow.of(d, unread));
@@ -160,6 +179,22 @@ public final class InboxService {
         caller.teamIds().stream().sorted().forEach(t -> sources.add(new Source(Index.BY_TEAM, t, kind, status)));
         if (visibility.agentsSeeUnassigned()) sources.add(new Source(Index.BY_ASSIGNEE, "none", kind, status));
         return sources;
+    }
+
+    /** A search, lower-cased once: contained in the title or the username ("@name": the username only). */
+    record SearchMatch(String needle, boolean usernameOnly) {
+
+        static SearchMatch of(String q) {
+            if (q == null || q.isBlank()) return null;
+            String s = q.strip().toLowerCase(Locale.ROOT);
+            boolean at = s.startsWith("@") && s.length() > 1;
+            return new SearchMatch(at ? s.substring(1) : s, at);
+        }
+
+        boolean matches(DialogRecord d) {
+            if (d.username() != null && d.username().toLowerCase(Locale.ROOT).contains(needle)) return true;
+            return !usernameOnly && d.title() != null && d.title().toLowerCase(Locale.ROOT).contains(needle);
+        }
     }
 
     private static long unread(DialogRecord d, ReadMark mark) {

@@ -139,6 +139,58 @@ public final class FakeBot {
         });
     }
 
+    /**
+     * A picture sent as a photo, with real content, in the private chat ({@code group} null) or in a group: like
+     * Telegram, the fake re-encodes it as JPEG in the sizes it keeps (longest side 90, 320, 800 and 1280 pixels, only
+     * those smaller than the picture, then the picture itself up to 1280), smallest first, and keeps every size so
+     * {@code getFile} and the file URL serve them. {@code caption} may be null.
+     *
+     * @throws IllegalArgumentException when the bytes are not a picture (PNG, JPEG, GIF, BMP)
+     */
+    public ObjectNode userSendsPhoto(FakeUser user, FakeGroup group, byte[] picture, String caption) {
+        List<PhotoSizes.Size> sizes = PhotoSizes.of(picture);
+        ArrayNode photo = telegram.json().createArrayNode();
+        for (PhotoSizes.Size size : sizes) {
+            String fileId = telegram.storeFile("photo", "photo.jpg", "image/jpeg", size.jpeg());
+            photo.addObject()
+                    .put("file_id", fileId)
+                    .put("file_unique_id", telegram.storedFile(fileId).fileUniqueId())
+                    .put("file_size", size.jpeg().length)
+                    .put("width", size.width())
+                    .put("height", size.height());
+        }
+        return message(user, group, null, msg -> {
+            msg.set("photo", photo);
+            putCaption(msg, caption);
+        });
+    }
+
+    /**
+     * A file with real content sent as a document in the private chat ({@code group} null) or in a group; the fake
+     * keeps it for {@code getFile} and the file URL. {@code mimeType} and {@code caption} may be null.
+     */
+    public ObjectNode userSendsDocument(FakeUser user, FakeGroup group, String fileName, String mimeType, byte[] content,
+            String caption) {
+        if (content.length == 0) {
+            throw new IllegalArgumentException("Telegram does not send empty files");
+        }
+        String fileId = telegram.storeFile("document", fileName, mimeType, content);
+        String uniqueId = telegram.storedFile(fileId).fileUniqueId();
+        return message(user, group, null, msg -> {
+            ObjectNode document = msg.putObject("document");
+            if (fileName != null) {
+                document.put("file_name", fileName);
+            }
+            if (mimeType != null) {
+                document.put("mime_type", mimeType);
+            }
+            document.put("file_id", fileId)
+                    .put("file_unique_id", uniqueId)
+                    .put("file_size", content.length);
+            putCaption(msg, caption);
+        });
+    }
+
     // ================================================================ simulated users: groups
 
     /** A text message in a group the bot is in (the fake delivers all of them, as with privacy mode off). */
@@ -216,6 +268,48 @@ public final class FakeBot {
         return push("callback_query", query);
     }
 
+    /**
+     * The user presses an inline button of a bot message as the message now is (after the bot's edits): the button must
+     * still be there, and the {@code callback_query} carries the current message, as Telegram's does.
+     *
+     * @throws IllegalArgumentException when this bot sent no such message to that chat, or it has no such button now
+     */
+    public synchronized ObjectNode userPresses(FakeUser user, long chatId, long messageId, String callbackData) {
+        ObjectNode current = telegram.botMessage(id, chatId, messageId);
+        if (current == null) {
+            throw new IllegalArgumentException("the bot sent no message " + messageId + " to chat " + chatId);
+        }
+        List<String> buttons = new ArrayList<>();
+        for (JsonNode row : current.path("reply_markup").path("inline_keyboard")) {
+            for (JsonNode button : row) {
+                if (button.hasNonNull("callback_data")) {
+                    buttons.add(button.get("callback_data").asText());
+                }
+            }
+        }
+        if (!buttons.contains(callbackData)) {
+            throw new IllegalArgumentException("message " + messageId + " has no button with callback_data " + callbackData
+                    + " now; it has " + buttons);
+        }
+        if (chatId < 0) {
+            FakeGroup group = telegram.group(chatId);
+            if (group == null || !group.hasMember(user)) {
+                throw new IllegalStateException("user " + user.id() + " is not a member of chat " + chatId);
+            }
+        } else if (chatId != user.id()) {
+            throw new IllegalArgumentException("user " + user.id() + " cannot see the private chat " + chatId);
+        }
+        requireActive(user);
+        String queryId = Long.toUnsignedString(ThreadLocalRandom.current().nextLong());
+        openCallbackQueries.add(queryId);
+        ObjectNode query = telegram.json().createObjectNode().put("id", queryId);
+        query.set("from", TelegramJson.user(user));
+        query.set("message", current);
+        query.put("chat_instance", chatInstance(chatId));
+        query.put("data", callbackData);
+        return push("callback_query", query);
+    }
+
     /** The user blocks the bot: {@code my_chat_member} member → kicked; sends to them now fail with 403. */
     public synchronized ObjectNode userBlocks(FakeUser user) {
         requireActive(user);
@@ -278,7 +372,9 @@ public final class FakeBot {
      * @param update a single payload field, e.g. {@code {"inline_query":{…}}}; {@code update_id} is added
      */
     public synchronized ObjectNode inject(ObjectNode update) {
-        return updates.add(update);
+        ObjectNode numbered = updates.add(update);
+        telegram.notifyUpdate(this, numbered);
+        return numbered;
     }
 
     // ================================================================ state set-up without updates
@@ -427,7 +523,9 @@ public final class FakeBot {
     synchronized ObjectNode push(String type, ObjectNode payload) {
         ObjectNode update = telegram.json().createObjectNode();
         update.set(type, payload);
-        return updates.add(update);
+        ObjectNode numbered = updates.add(update);
+        telegram.notifyUpdate(this, numbered);
+        return numbered;
     }
 
     /** Header of a message in a chat, with a fresh {@code message_id}. */

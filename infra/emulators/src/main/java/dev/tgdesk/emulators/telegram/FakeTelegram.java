@@ -43,8 +43,10 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>Files: uploads by {@code multipart/form-data} get a file_id and are kept, as are files simulated users send
- * with content ({@link FakeBot#userSendsDocument(FakeUser, String, String, byte[], String)}); {@code getFile} and
- * {@code /file/bot<token>/<file_path>} serve them.
+ * with content ({@link FakeBot#userSendsDocument(FakeUser, FakeGroup, String, String, byte[], String)},
+ * {@link FakeBot#userSendsPhoto(FakeUser, FakeGroup, byte[], String)}: re-encoded as JPEG in Telegram's sizes);
+ * {@code getFile} and {@code /file/bot<token>/<file_path>} serve them. An {@link Observer} sees updates, sends and edits
+ * as they happen (the local runner's simulated Telegram page is built on it).
  *
  * <p>Known simplifications: no media by URL, no deleting by the bot,
  * bots see every group message (privacy mode off), and webhook URLs may be plain http on any port.
@@ -133,6 +135,7 @@ public final class FakeTelegram implements AutoCloseable {
     private final Map<Long, FakeUser> users = new ConcurrentHashMap<>();
     private final Set<Long> deactivated = ConcurrentHashMap.newKeySet();
     private final Map<Long, FakeGroup> groups = new ConcurrentHashMap<>();
+    private final List<FakeGroup> groupsInOrder = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Message id sequences: per chat for groups, per bot and user for private chats. */
     private final Map<String, AtomicLong> messageIds = new ConcurrentHashMap<>();
     private final AtomicLong nextUserId = new AtomicLong(FIRST_USER_ID);
@@ -140,6 +143,33 @@ public final class FakeTelegram implements AutoCloseable {
     private final AtomicLong nextSupergroupId = new AtomicLong(FIRST_SUPERGROUP_ID);
 
     private HttpServer server;
+
+    /**
+     * Sees what happens in the fake as it happens: every update a bot gets (after it is numbered), every message a bot
+     * sends and every edit of one. Called on the thread that made it happen; keep it quick and don't call back into
+     * a {@link FakeBot} from it.
+     */
+    public interface Observer {
+        default void update(FakeBot bot, ObjectNode update) {
+        }
+
+        default void sent(OutgoingMessage message) {
+        }
+
+        /** {@code message}: the message as it is after the edit. */
+        default void edited(MessageEdit edit, ObjectNode message) {
+        }
+    }
+
+    private final List<Observer> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public void observe(Observer observer) {
+        observers.add(Objects.requireNonNull(observer, "observer"));
+    }
+
+    void notifyUpdate(FakeBot bot, ObjectNode update) {
+        for (Observer o : observers) o.update(bot, update.deepCopy());
+    }
 
     public FakeTelegram() {
         this(Options.defaults());
@@ -258,6 +288,11 @@ public final class FakeTelegram implements AutoCloseable {
         return users.get(id);
     }
 
+    /** Every registered user, by id. */
+    public List<FakeUser> users() {
+        return users.values().stream().sorted(java.util.Comparator.comparingLong(FakeUser::id)).toList();
+    }
+
     /** The user deletes their account: sends to them fail with 403 "user is deactivated". */
     public void deactivate(FakeUser user) {
         deactivated.add(user.id());
@@ -301,11 +336,17 @@ public final class FakeTelegram implements AutoCloseable {
             group.addMember(member);
         }
         groups.put(group.id(), group);
+        groupsInOrder.add(group);
         return group;
     }
 
     public FakeGroup group(long id) {
         return groups.get(id);
+    }
+
+    /** Every group, supergroup and channel, in the order they were created. */
+    public List<FakeGroup> groups() {
+        return List.copyOf(groupsInOrder);
     }
 
     /** The public group or channel with that username ("@" optional, case-insensitive), or null. */
@@ -348,6 +389,7 @@ public final class FakeTelegram implements AutoCloseable {
                 group.title(), null, false);
         group.memberIds().forEach(supergroup::addMemberId);
         groups.put(supergroup.id(), supergroup);
+        groupsInOrder.add(supergroup);
         group.markMigrated(supergroup.id());
         for (FakeBot bot : botsById.values()) {
             if (bot.isMemberOf(group)) {
@@ -450,10 +492,11 @@ public final class FakeTelegram implements AutoCloseable {
     void recordSent(OutgoingMessage message) {
         botMessages.put(message.botId() + ":" + message.chatId() + ":" + message.messageId(), message.message().deepCopy());
         sent.add(message);
+        for (Observer o : observers) o.sent(message);
     }
 
-    /** The message as it now is, or null when this bot sent no such message to that chat. */
-    ObjectNode botMessage(long botId, long chatId, long messageId) {
+    /** The message a bot sent as it now is (after edits), or null when that bot sent no such message to that chat. */
+    public ObjectNode botMessage(long botId, long chatId, long messageId) {
         ObjectNode m = botMessages.get(botId + ":" + chatId + ":" + messageId);
         return m == null ? null : m.deepCopy();
     }
@@ -461,6 +504,7 @@ public final class FakeTelegram implements AutoCloseable {
     void recordEdit(MessageEdit edit, ObjectNode updated) {
         botMessages.put(edit.botId() + ":" + edit.chatId() + ":" + edit.messageId(), updated.deepCopy());
         edits.add(edit);
+        for (Observer o : observers) o.edited(edit, updated.deepCopy());
     }
 
     /** Message ids count up per chat; a private chat is a separate chat for each bot. */
