@@ -326,8 +326,8 @@ public final class Tab {
 
     /**
      * Cuts this tab off the network ({@code true}) or restores it, with CDP's network emulation: requests and new
-     * WebSocket handshakes fail as with no network. Open WebSockets are not necessarily closed: kill them
-     * server-side too.
+     * WebSocket handshakes fail at once as with no network, but a WebSocket that is already open stays open (Chromium
+     * 150): drop it server-side too (LocalTestAccess.killWebSocket) for a real network loss.
      */
     public Tab offline(boolean offline) {
         on();
