@@ -89,13 +89,32 @@ public final class Browser implements AutoCloseable {
 
     /**
      * The executables; when missing, aborts the calling test (JUnit: skipped, with {@link #MISSING}) or, with
-     * {@code TGDESK_REQUIRE_BROWSER=1}, fails it.
+     * {@code TGDESK_REQUIRE_BROWSER=1}, fails it. Call it from {@code @BeforeEach} (too) so that every skipped test
+     * is reported as skipped with the message; from {@code @BeforeAll} alone JUnit skips the class silently.
      */
     public static Executables require() {
-        return find().orElseThrow(() -> "1".equals(System.getenv(REQUIRE_ENV))
-                ? new IllegalStateException(MISSING.replace("; browser tests skipped", "") + " and " + REQUIRE_ENV + "=1")
-                : new TestAbortedException(MISSING));
+        return available().orElseThrow(() -> new TestAbortedException(MISSING));
     }
+
+    /**
+     * The executables, or empty (said once on stderr) when missing; with {@code TGDESK_REQUIRE_BROWSER=1} a missing
+     * browser throws instead.
+     */
+    public static Optional<Executables> available() {
+        Optional<Executables> found = find();
+        if (found.isEmpty()) {
+            if ("1".equals(System.getenv(REQUIRE_ENV))) {
+                throw new IllegalStateException(MISSING.replace("; browser tests skipped", "") + " and " + REQUIRE_ENV + "=1");
+            }
+            if (!toldMissing) {
+                toldMissing = true;
+                System.err.println("[WARNING] " + MISSING);
+            }
+        }
+        return found;
+    }
+
+    private static volatile boolean toldMissing;
 
     private static Path configured(String env, String property, String... candidates) {
         String explicit = System.getProperty(property, System.getenv(env));

@@ -40,7 +40,7 @@ class BrowserHarnessTest {
 
     @BeforeAll
     void start() throws Exception {
-        Browser.require();
+        if (Browser.available().isEmpty()) return; // each test is then skipped by fresh()
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             try (exchange; InputStream in = BrowserHarnessTest.class.getResourceAsStream("/browser/harness.html")) {
@@ -68,6 +68,7 @@ class BrowserHarnessTest {
 
     @BeforeEach
     void fresh() {
+        Browser.require();
         tab.open(page).clearProbe();
     }
 
