@@ -79,7 +79,11 @@ public final class InboxPage {
     }
 
     public InboxPage awaitConnection(String state) {
-        tab.waitAttr("conn-status", "data-state", state);
+        return awaitConnection(state, Browser.WAIT);
+    }
+
+    public InboxPage awaitConnection(String state, Duration timeout) {
+        tab.until("conn-status " + state, timeout, () -> state.equals(connection()));
         return this;
     }
 

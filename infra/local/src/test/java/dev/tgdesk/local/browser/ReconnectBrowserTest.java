@@ -52,7 +52,8 @@ class ReconnectBrowserTest extends BrowserTestBase {
             inbox.tab().offline(false);
         }
 
-        inbox.awaitConnection("online");
+        // a client backing off between attempts may take a few seconds to notice (the browser fires "online" too)
+        inbox.awaitConnection("online", java.time.Duration.ofSeconds(15));
         for (String text : during) inbox.awaitEntry(text, "in");
         // live again: a later message arrives by itself
         String after = "After the outage " + u;

@@ -36,16 +36,19 @@ public final class SimulatorPage {
         tab.type("sim-user-username", username);
         tab.select("sim-user-lang", language);
         tab.click("sim-user-create");
-        return selectChat(name);
+        return selectChat(name, "@" + username);
     }
 
-    /** Selects the chat whose option label contains {@code label}; returns its chat id. */
-    public long selectChat(String label) {
-        String value = tab.until("a chat \"" + label + "\" in sim-chat-select", Browser.WAIT, () -> {
+    /** Selects the chat whose option label contains one of {@code labels}; returns its chat id. */
+    public long selectChat(String... labels) {
+        String value = tab.until("a chat " + List.of(labels) + " in sim-chat-select", Browser.WAIT, () -> {
             WebElement select = tab.firstVisible("sim-chat-select");
             if (select == null) return null;
             for (WebElement o : new Select(select).getOptions()) {
-                if (tab.textOf(o).contains(label)) return o.getDomProperty("value");
+                String text = tab.textOf(o);
+                for (String label : labels) {
+                    if (text.contains(label)) return o.getDomProperty("value");
+                }
             }
             return null;
         });
