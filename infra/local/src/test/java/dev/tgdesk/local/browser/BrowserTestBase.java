@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tgdesk.emulators.aws.LocalAws;
 import dev.tgdesk.emulators.aws.TemplateResources;
 import dev.tgdesk.emulators.telegram.FakeUser;
+import dev.tgdesk.emulators.telegram.OutgoingMessage;
 import dev.tgdesk.local.LocalConfig;
 import dev.tgdesk.local.LocalRuntime;
 import dev.tgdesk.local.LocalTestAccess;
@@ -156,6 +157,18 @@ public abstract class BrowserTestBase {
     /** A unique suffix for names and texts, so tests sharing a runner never match each other's rows. */
     protected static String unique() {
         return Long.toString(USER_IDS.incrementAndGet() % 1_000_000, 36);
+    }
+
+    /** The text the client sees (markup applied, as Telegram renders it), or the caption. */
+    protected static String seen(OutgoingMessage m) {
+        var message = m.message();
+        if (message == null) return m.text();
+        return message.hasNonNull("text") ? message.get("text").asText() : message.path("caption").asText(null);
+    }
+
+    /** Waits until the bot sent a message to {@code chatId} that the client sees as {@code text}. */
+    protected OutgoingMessage awaitSentTo(long chatId, String text) {
+        return local.fakeBot().awaitSent(m -> m.chatId() == chatId && text.equals(seen(m)), BACKEND_WAIT);
     }
 
     /** GET /api/dialogs/{id} as the admin. */

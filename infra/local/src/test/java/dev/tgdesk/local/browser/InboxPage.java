@@ -119,9 +119,13 @@ public final class InboxPage {
 
     /** Clicks the chat's row and waits for its dialog view; returns the dialog id. */
     public String openDialog(long chatId) {
-        WebElement row = awaitRow(chatId, Browser.WAIT);
-        String dialogId = row.getDomAttribute("data-dialog-id");
-        row.click();
+        String dialogId = tab.until("clicking the row of chat " + chatId, Browser.WAIT, () -> {
+            WebElement row = tab.firstVisible(row(chatId));
+            if (row == null) return null;
+            String id = row.getDomAttribute("data-dialog-id");
+            row.click();
+            return id;
+        });
         tab.waitAttr("dialog-view", "data-dialog-id", dialogId);
         tab.$("history");
         return dialogId;

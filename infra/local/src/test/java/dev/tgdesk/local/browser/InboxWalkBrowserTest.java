@@ -5,7 +5,6 @@ import dev.tgdesk.emulators.telegram.FakeUser;
 import dev.tgdesk.emulators.telegram.OutgoingMessage;
 import dev.tgdesk.local.LocalRuntime;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.WebElement;
 
 import java.time.Duration;
 import java.util.Map;
@@ -68,8 +67,8 @@ class InboxWalkBrowserTest extends BrowserTestBase {
         awaitDialog(dialogId, "the operator took over", d -> d.path("dialog").path("handler").asText().equals("operator"));
         String reply = "Hi " + name + ", this is the operator. Looking into order " + u;
         inbox.reply(reply);
-        OutgoingMessage sent = local.fakeBot().awaitSent(m -> m.chatId() == chatId && reply.equals(m.text()), BACKEND_WAIT);
-        assertEquals(reply, sent.text());
+        OutgoingMessage sent = awaitSentTo(chatId, reply);
+        assertEquals(reply, seen(sent));
         inbox.awaitEntry(reply, "out");
         inbox.tab().until("the reply is marked sent", () -> inbox.entries(reply).stream().anyMatch(e -> e.status().equals("sent")));
         sim.awaitMessage("bot", reply);
@@ -81,7 +80,7 @@ class InboxWalkBrowserTest extends BrowserTestBase {
         awaitHistory(dialogId, note);
         Thread.sleep(1000); // a send would have reached the fake by now (the reply took far less)
         assertEquals(sentBefore, local.fakeBot().sentTo(chatId).size(), "nothing new was sent: " + local.fakeBot().sentTo(chatId));
-        assertTrue(local.fakeBot().sentTo(chatId).stream().noneMatch(m -> String.valueOf(m.text()).contains(note)));
+        assertTrue(local.fakeBot().sentTo(chatId).stream().noneMatch(m -> String.valueOf(seen(m)).contains(note)));
         assertEquals("internal", inbox.entries(note).getFirst().direction());
 
         // assign the team
@@ -113,16 +112,17 @@ class InboxWalkBrowserTest extends BrowserTestBase {
         String question = "Who can help us with the invoice " + u + "?";
         local.fakeBot().userSends(boris, group, question);
 
-        WebElement row = inbox.awaitRow(group.id(), Duration.ofSeconds(15));
-        assertTrue(inbox.tab().textOf(row).contains("Partners " + u), inbox.tab().textOf(row));
+        inbox.awaitRow(group.id(), Duration.ofSeconds(15));
+        String rowText = inbox.tab().text(InboxPage.row(group.id()));
+        assertTrue(rowText.contains("Partners " + u), rowText);
         inbox.openDialog(group.id());
         inbox.awaitEntry(question, "in");
         if (inbox.tab().visible("btn-takeover")) inbox.takeOver();
         String reply = "Boris, I will send it today " + u;
         inbox.reply(reply);
-        OutgoingMessage sent = local.fakeBot().awaitSent(m -> m.chatId() == group.id() && reply.equals(m.text()), BACKEND_WAIT);
+        OutgoingMessage sent = awaitSentTo(group.id(), reply);
         assertEquals(group.id(), sent.chatId());
         inbox.awaitEntry(reply, "out");
-        assertTrue(local.fakeBot().sentTo(gina.id()).stream().noneMatch(m -> reply.equals(m.text())), "only the group got it");
+        assertTrue(local.fakeBot().sentTo(gina.id()).stream().noneMatch(m -> reply.equals(seen(m))), "only the group got it");
     }
 }

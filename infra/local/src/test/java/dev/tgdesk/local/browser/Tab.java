@@ -150,27 +150,41 @@ public final class Tab {
 
     // ---------------------------------------------------------------- acting
 
+    /** Clicks the first displayed, enabled match (found again if the page re-rendered it meanwhile). */
     public Tab click(String query) {
-        WebElement e = until("clickable " + query, Browser.WAIT, () -> {
+        until("clickable " + query, Browser.WAIT, () -> {
             WebElement v = firstVisible(query);
-            return v != null && v.isEnabled() ? v : null;
+            if (v == null || !v.isEnabled()) return null;
+            v.click();
+            return Boolean.TRUE;
         });
-        e.click();
         return this;
     }
 
-    /** Clears the field and types {@code text} (use {@link Keys} values in {@code extra} for Enter, Tab, …). */
+    /**
+     * Clears the field and types {@code text} (use {@link Keys} values in {@code extra} for Enter, Tab, …); starts
+     * over if the page re-rendered the field meanwhile.
+     */
     public Tab type(String query, CharSequence text, CharSequence... extra) {
-        WebElement e = $(query);
-        e.clear();
-        e.sendKeys(text);
-        if (extra.length > 0) e.sendKeys(extra);
+        until("typing into " + query, Browser.WAIT, () -> {
+            WebElement e = firstVisible(query);
+            if (e == null) return null;
+            e.clear();
+            e.sendKeys(text);
+            if (extra.length > 0) e.sendKeys(extra);
+            return Boolean.TRUE;
+        });
         return this;
     }
 
     /** Sends keys without clearing first. */
     public Tab keys(String query, CharSequence... keys) {
-        $(query).sendKeys(keys);
+        until("keys into " + query, Browser.WAIT, () -> {
+            WebElement e = firstVisible(query);
+            if (e == null) return null;
+            e.sendKeys(keys);
+            return Boolean.TRUE;
+        });
         return this;
     }
 
@@ -204,12 +218,16 @@ public final class Tab {
 
     /** Sets a checkbox to {@code checked} by clicking it when it differs. */
     public Tab check(String query, boolean checked) {
-        WebElement box = present(query);
-        if (box.isSelected() != checked) {
+        By by = By.cssSelector(TestIds.css(query));
+        until(query + (checked ? " checked" : " unchecked"), Browser.WAIT, () -> {
+            List<WebElement> found = browser.driver().findElements(by);
+            if (found.isEmpty()) return null;
+            WebElement box = found.getFirst();
+            if (box.isSelected() == checked) return Boolean.TRUE;
             if (box.isDisplayed()) box.click();
-            else js("arguments[0].click()", box);
-        }
-        until(query + (checked ? " checked" : " unchecked"), Browser.WAIT, () -> present(query).isSelected() == checked ? Boolean.TRUE : null);
+            else browser.js("arguments[0].click()", box); // a styled toggle over a hidden checkbox
+            return null;
+        });
         return this;
     }
 
@@ -223,7 +241,10 @@ public final class Tab {
 
     /** The textContent of the first displayed match (stripped). */
     public String text(String query) {
-        return textOf($(query)).strip();
+        return until("text of " + query, Browser.WAIT, () -> {
+            WebElement e = firstVisible(query);
+            return e == null ? null : textOf(e).strip();
+        });
     }
 
     /** The textContent of every match now, in document order (stripped). */
@@ -232,12 +253,20 @@ public final class Tab {
     }
 
     public String attr(String query, String attribute) {
-        return present(query).getDomAttribute(attribute);
+        By by = By.cssSelector(TestIds.css(query));
+        return until("attribute " + attribute + " of " + query, Browser.WAIT, () -> {
+            List<WebElement> found = browser.driver().findElements(by);
+            return found.isEmpty() ? null : java.util.Optional.ofNullable(found.getFirst().getDomAttribute(attribute));
+        }).orElse(null);
     }
 
     /** The live {@code value} of an input/select/textarea. */
     public String value(String query) {
-        return present(query).getDomProperty("value");
+        By by = By.cssSelector(TestIds.css(query));
+        return until("value of " + query, Browser.WAIT, () -> {
+            List<WebElement> found = browser.driver().findElements(by);
+            return found.isEmpty() ? null : java.util.Optional.ofNullable(found.getFirst().getDomProperty("value"));
+        }).orElse(null);
     }
 
     public String textOf(WebElement e) {

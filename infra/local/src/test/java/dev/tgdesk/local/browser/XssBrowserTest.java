@@ -55,7 +55,7 @@ class XssBrowserTest extends BrowserTestBase {
         // what the operator types is text too, in the history and on the wire
         inbox.takeOver();
         inbox.reply(Xss.IMG);
-        assertEquals(Xss.IMG, local.fakeBot().awaitSent(m -> m.chatId() == mallory.id() && Xss.IMG.equals(m.text()), BACKEND_WAIT).text());
+        awaitSentTo(mallory.id(), Xss.IMG); // the client sees it literally too
         inbox.awaitEntry(Xss.IMG, "out");
         inbox.note(Xss.SCRIPT);
         Xss.assertInert(inbox.tab(), CONTAINERS);
@@ -66,6 +66,9 @@ class XssBrowserTest extends BrowserTestBase {
         inbox.openDialog(mallory.id());
         inbox.awaitEntry(Xss.SCRIPT, "internal");
         assertEquals(2, inbox.entries(Xss.IMG).size(), "the client's and the operator's: " + inbox.entries());
+        // bot messages go out as HTML with the name escaped: shown as the client sees them, not as entities
+        assertTrue(inbox.entries().stream().noneMatch(e -> e.text().contains("&lt;") || e.text().contains("&gt;") || e.text().contains("&amp;")),
+                "no escaped markup shown: " + inbox.entries());
         Xss.assertInert(inbox.tab(), CONTAINERS);
     }
 
