@@ -125,6 +125,8 @@ class BrowserHarnessTest {
         assertTrue(events.get(0).message().contains("thrown on purpose"));
         assertTrue(events.get(1).message().contains("rejected on purpose"));
         assertEquals(2, tab.jsErrors().size());
+        List<String> console = browser.consoleLog();
+        assertTrue(console.stream().anyMatch(l -> l.startsWith("SEVERE") && l.contains("logged on purpose")), "Chrome's own log: " + console);
         tab.clearProbe();
         assertTrue(tab.probe().isEmpty());
     }

@@ -54,6 +54,7 @@ class InboxWalkBrowserTest extends BrowserTestBase {
         // the dialog shows up in the open inbox by itself
         inbox.awaitRow(chatId, Duration.ofSeconds(15));
         Duration took = Duration.ofNanos(System.nanoTime() - clicked);
+        System.out.println("[browser] the new dialog's row appeared " + took.toMillis() + " ms after the client's send");
         assertTrue(took.compareTo(NEW_DIALOG_WITHIN) <= 0, "the new dialog appeared after " + took.toMillis() + " ms");
         sim.awaitMessage("user", hello);
         assertTrue(inbox.tab().text(InboxPage.row(chatId) + " @row-title").contains(name));

@@ -61,6 +61,11 @@ class ScreenshotsBrowserTest extends BrowserTestBase {
     }
 
     private static void shot(Tab tab, Path dir, String name) throws Exception {
+        try {
+            tab.until("nothing still loading", Duration.ofSeconds(5), () -> !tab.bodyText().contains("Loading…"));
+        } catch (org.openqa.selenium.TimeoutException stillLoading) {
+            // a picture anyway
+        }
         Thread.sleep(300); // let transitions and fonts settle
         BufferedImage png = ImageIO.read(tab.screenshot(dir.resolve(name)).toFile());
         assertEquals(Browser.WIDTH, png.getWidth(), name);
