@@ -25,6 +25,9 @@ export function setLang(l) {
   document.documentElement.lang = l;
 }
 
+/** Whether the current language (or English) has this key. */
+export const has = (key) => DICTS[lang][key] != null || en[key] != null;
+
 /** t('key', {name: 'Ann'}) → the string with {name} filled in (English, then the key itself, as fallbacks). */
 export function t(key, params) {
   let s = DICTS[lang][key] ?? en[key] ?? key;

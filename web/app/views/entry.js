@@ -1,7 +1,7 @@
 // One history entry as a DOM element (data-testid="entry"). Client messages on the left, the bot's (scenario)
 // and operators' on the right, notes yellow, events/service messages as a centred line. All text goes in as text.
 import { h, icon, htmlToText, formatSize } from '../dom.js';
-import { t, fmtTime, fmtDateTime } from '../i18n.js';
+import { t, fmtTime, fmtDateTime, has } from '../i18n.js';
 import { operatorName } from '../state.js';
 import { lazyImage, download } from '../files.js';
 
@@ -80,6 +80,17 @@ function contactCardEl(c) {
   return h('div', { class: 'extra contact-card' }, icon('user'), ' ', name || t('media.contact'), c.phone_number ? ' · ' + c.phone_number : '');
 }
 
+/** An event line in the UI's language (the stored preview is English); unknown events keep the preview. */
+function systemText(e) {
+  if (e.type === 'event' && e.event) {
+    const by = e.by || {};
+    const special = `event.${e.event}.${by.id}`; // e.g. closed by autoclose / by the scenario
+    if (has(special)) return t(special);
+    if (has(`event.${e.event}`)) return t(`event.${e.event}`, { name: by.name || t('event.someone') });
+  }
+  return e.preview || e.text || e.service || e.type;
+}
+
 /**
  * e: a history entry as the API shows it, or a pending (optimistic) one {pending: true, tempId, ...}.
  * ctx: {dialogId, contactName, onRetry(temp), onDismiss(temp)}
@@ -94,7 +105,7 @@ export function renderEntry(e, ctx) {
 
   if (system) {
     return h('div', { ...attrs, class: 'entry system' },
-      h('span', { class: 'entry-text', testid: 'entry-text' }, e.preview || e.text || e.service || e.type),
+      h('span', { class: 'entry-text', testid: 'entry-text' }, systemText(e)),
       h('span', { class: 'time', title: fmtDateTime(e.at) }, fmtTime(e.at)));
   }
 

@@ -254,7 +254,10 @@ public final class DynamoDialogLifecycle implements LifecycleStore {
         item.put("preview", s(event.text()));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("event", event.event());
-        data.put("by", event.by());
+        Map<String, Object> by = new LinkedHashMap<>();
+        by.put("id", event.by());
+        if (event.byName() != null) by.put("name", event.byName());
+        data.put("by", by);
         data.put("text", event.text());
         item.put("data", s(Json.write(json, data)));
         return Put.builder().tableName(table).item(item).conditionExpression("attribute_not_exists(pk)").build();

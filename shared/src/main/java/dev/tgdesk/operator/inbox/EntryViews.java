@@ -36,7 +36,15 @@ public final class EntryViews {
                 : new InboxViews.Failure(r.failure().kind(), r.failure().errorCode(), r.failure().description());
         return new HistoryEntry(r.seq(), r.type(), r.direction(), r.at(), author, r.preview(), text, textOf(data, "caption"),
                 textOf(data, "format"), media.isEmpty() ? null : media, node(data, "location"), node(data, "contact"), service,
-                button, "out".equals(r.direction()) ? r.status() : null, failure, r.editCount() > 0, r.editCount(), r.editedAt());
+                button, "out".equals(r.direction()) ? r.status() : null, failure, r.editCount() > 0, r.editCount(), r.editedAt(),
+                "event".equals(r.type()) ? textOf(data, "event") : null, "event".equals(r.type()) ? eventBy(data.get("by")) : null);
+    }
+
+    /** {@code by} of an event entry: {@code {"id","name"}}, or (older entries) just the id. */
+    private static InboxViews.EventBy eventBy(JsonNode by) {
+        if (by == null || by.isNull()) return null;
+        if (by.isTextual()) return new InboxViews.EventBy(by.asText(), null);
+        return new InboxViews.EventBy(textOf(by, "id"), textOf(by, "name"));
     }
 
     /** Who wrote an entry: the client (with the name Telegram gave), the scenario, or an operator (name and id). */

@@ -44,7 +44,11 @@ public final class InboxViews {
     public record HistoryEntry(long seq, String type, String direction, long at, Author author, String preview,
                                String text, String caption, String format, List<Media> media, Object location,
                                Object contact, String service, String button, String status, Failure failure,
-                               boolean edited, int editCount, Long editedAt) {
+                               boolean edited, int editCount, Long editedAt, String event, EventBy by) {
+    }
+
+    /** Who did what an {@code event} entry records: an operator (id, name), {@code autoclose} or {@code scenario}. */
+    public record EventBy(String id, String name) {
     }
 
     public record HistoryPage(List<HistoryEntry> items, Long nextBefore, Long readSeq) {

@@ -62,15 +62,15 @@ public final class DialogCloser {
 
     /** An operator closes the dialog (no closing message). */
     public Outcome closeByOperator(CloseContext ctx, String operatorId, String operatorName) {
-        return close(ctx, operatorId, "Closed by " + name(operatorName), null, false);
+        return close(ctx, operatorId, operatorName, "Closed by " + name(operatorName), null, false);
     }
 
     /** Auto-close: closes the dialog only if it is still open and its last activity is before {@code cutoff}. */
     public Outcome closeIdle(CloseContext ctx, long cutoff) {
-        return close(ctx, AUTOCLOSE, "Closed after " + idleHours + " h without activity", cutoff, true);
+        return close(ctx, AUTOCLOSE, null, "Closed after " + idleHours + " h without activity", cutoff, true);
     }
 
-    private Outcome close(CloseContext ctx, String by, String text, Long cutoff, boolean withMessage) {
+    private Outcome close(CloseContext ctx, String by, String byName, String text, Long cutoff, boolean withMessage) {
         for (int attempt = 1; ; attempt++) {
             DialogState d = ctx.dialog();
             if (!d.open()) return new Outcome(Result.ALREADY_CLOSED, d, List.of());
@@ -93,7 +93,7 @@ public final class DialogCloser {
                                 OutboundEntry.Status.QUEUED, 0, null, null));
                     }
                 }
-                event = new EventEntry(++seq, "closed", by, text, now);
+                event = new EventEntry(++seq, "closed", by, byName, text, now);
             }
             RunState endedRun = ctx.run() != null && !ctx.run().ended() ? ended(ctx.run().state(), now) : null;
             boolean removeActive = chat != null && d.dialogId().equals(chat.activeDialogId());
@@ -126,7 +126,7 @@ public final class DialogCloser {
             }
             long now = clock.millis();
             long seq = chat.seq() + 1;
-            EventEntry event = new EventEntry(seq, "reopened", operatorId, "Reopened by " + name(operatorName), now);
+            EventEntry event = new EventEntry(seq, "reopened", operatorId, operatorName, "Reopened by " + name(operatorName), now);
             if (store.reopen(new ReopenWrite(ctx, now, operatorId, seq, event)) == LifecycleStore.Outcome.DONE) {
                 return new Outcome(Result.REOPENED, new DialogState(d.botId(), d.dialogId(), d.chatId(), d.kind(),
                         d.contactUserId(), DialogState.OPEN, d.team(), d.assignee(), d.handler(), d.openedAt(), now, seq,

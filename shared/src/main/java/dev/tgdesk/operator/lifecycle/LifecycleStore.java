@@ -43,7 +43,8 @@ public interface LifecycleStore {
      * A history entry of type {@code event}: {@code event} closed | reopened, {@code by} operator id or
      * {@code autoclose}, {@code text} what operators read.
      */
-    record EventEntry(long seq, String event, String by, String text, long at) {
+    /** @param byName the name of the operator who did it (null for autoclose / scenario) */
+    record EventEntry(long seq, String event, String by, String byName, String text, long at) {
     }
 
     /**
