@@ -80,6 +80,13 @@ function contactCardEl(c) {
   return h('div', { class: 'extra contact-card' }, icon('user'), ' ', name || t('media.contact'), c.phone_number ? ' · ' + c.phone_number : '');
 }
 
+/** The inline keyboard an outgoing message carried, as inert chips (text only; URLs shown as a tooltip). */
+function buttonsEl(rows) {
+  return h('div', { class: 'sent-buttons', testid: 'entry-buttons' },
+    ...rows.map((row) => h('div', { class: 'sent-buttons-row' },
+      ...(Array.isArray(row) ? row : []).map((b) => h('span', { class: 'sent-button', title: b.url || b.callback_data || '' }, b.text || '')))));
+}
+
 /** An event line in the UI's language (the stored preview is English); unknown events keep the preview. */
 function systemText(e) {
   if (e.type === 'event' && e.event) {
@@ -125,6 +132,7 @@ export function renderEntry(e, ctx) {
   if (e.type === 'callback') {
     body.push(h('div', { class: 'entry-text callback', testid: 'entry-text' }, icon('button'), ' ' + t('entry.pressed') + ' ', h('code', {}, e.button || '')));
   }
+  if (Array.isArray(e.buttons) && e.buttons.length) body.push(buttonsEl(e.buttons));
   if (e.location) body.push(locationEl(e.location));
   if (e.contact) body.push(contactCardEl(e.contact));
   if (!body.length) body.push(h('div', { class: 'entry-text muted', testid: 'entry-text' }, e.preview || e.service || t('entry.empty')));

@@ -36,7 +36,7 @@ public record DialogEvent(String id, String type, String dialogId, long seq, lon
         InboxViews.HistoryEntry e = entry == null ? null : new InboxViews.HistoryEntry(entry.seq(), entry.type(),
                 entry.direction(), entry.at(), entry.author(), entry.preview(), null, null, entry.format(), entry.media(),
                 null, null, entry.service(), null, entry.status(), entry.failure(), entry.edited(), entry.editCount(),
-                entry.editedAt(), entry.event(), entry.by());
+                entry.editedAt(), entry.event(), entry.by(), entry.buttons());
         InboxViews.Contact c = contact == null ? null : new InboxViews.Contact(contact.userId(), contact.firstName(),
                 contact.lastName(), contact.username(), contact.languageCode(), contact.blocked(), contact.botBlocked(), null);
         return new DialogEvent(id, type, dialogId, seq, at, changes, dialog, e, c, true);

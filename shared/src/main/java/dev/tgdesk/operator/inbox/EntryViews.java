@@ -37,7 +37,8 @@ public final class EntryViews {
         return new HistoryEntry(r.seq(), r.type(), r.direction(), r.at(), author, r.preview(), text, textOf(data, "caption"),
                 textOf(data, "format"), media.isEmpty() ? null : media, node(data, "location"), node(data, "contact"), service,
                 button, "out".equals(r.direction()) ? r.status() : null, failure, r.editCount() > 0, r.editCount(), r.editedAt(),
-                "event".equals(r.type()) ? textOf(data, "event") : null, "event".equals(r.type()) ? eventBy(data.get("by")) : null);
+                "event".equals(r.type()) ? textOf(data, "event") : null, "event".equals(r.type()) ? eventBy(data.get("by")) : null,
+                data.path("inline_buttons").isArray() ? data.get("inline_buttons") : null);
     }
 
     /** {@code by} of an event entry: {@code {"id","name"}}, or (older entries) just the id. */

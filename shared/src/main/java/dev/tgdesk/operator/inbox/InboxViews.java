@@ -44,7 +44,8 @@ public final class InboxViews {
     public record HistoryEntry(long seq, String type, String direction, long at, Author author, String preview,
                                String text, String caption, String format, List<Media> media, Object location,
                                Object contact, String service, String button, String status, Failure failure,
-                               boolean edited, int editCount, Long editedAt, String event, EventBy by) {
+                               boolean edited, int editCount, Long editedAt, String event, EventBy by,
+                               Object buttons) {
     }
 
     /** Who did what an {@code event} entry records: an operator (id, name), {@code autoclose} or {@code scenario}. */
