@@ -239,7 +239,10 @@ public final class LocalRuntime implements AutoCloseable {
             poller.start();
         }
         // the web client at /, the simulated Telegram page at /telegram/ (routes and /local/* are more specific)
-        StaticFiles web = StaticFiles.folder(config.webRoot(), "/", Map.of());
+        // the inbox's own CSP is a meta tag; framing can only be refused by headers (CloudFront's security-headers
+        // policy sends X-Frame-Options in a deployment)
+        StaticFiles web = StaticFiles.folder(config.webRoot(), "/", Map.of("Content-Security-Policy", "frame-ancestors 'none'",
+                "X-Frame-Options", "DENY"));
         api.setFallback(web);
         api.addContext("/telegram", simulatorPage(fake != null, web));
         LocalRuntime runtime = new LocalRuntime(config, aws, table, queueUrl, fake, fakeBot, telegramApi, botId, api, poller, started);
