@@ -33,3 +33,7 @@ build-WebSocketFunction:
 build-PushFunction:
 	$(MVN) -pl functions/push -am package
 	cd "$(ARTIFACTS_DIR)" && unzip -qo "$(CURDIR)"/functions/push/target/tgdesk-function-push-*-lambda.jar
+
+build-SetupFunction:
+	$(MVN) -pl functions/setup -am package
+	cd "$(ARTIFACTS_DIR)" && unzip -qo "$(CURDIR)"/functions/setup/target/tgdesk-function-setup-*-lambda.jar
