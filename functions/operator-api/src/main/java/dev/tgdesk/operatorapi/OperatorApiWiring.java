@@ -26,6 +26,7 @@ import dev.tgdesk.operator.lifecycle.DialogCloser;
 import dev.tgdesk.operator.lifecycle.LifecycleRoutes;
 import dev.tgdesk.operator.scenarios.ScenarioAdmin;
 import dev.tgdesk.operator.scenarios.ScenarioRoutes;
+import dev.tgdesk.operator.telegram.WebhookStatusRoutes;
 import dev.tgdesk.queue.SqsInboundQueue;
 import dev.tgdesk.realtime.RealtimeAccess;
 import dev.tgdesk.realtime.RealtimeRoutes;
@@ -49,7 +50,8 @@ import java.util.List;
 
 /**
  * The operator API's endpoints and what they need, in one place: identity and admin, inbox reads, dialog
- * actions, close/reopen, scenarios. Lambda builds it from the environment; the local runner and tests from {@link Deps}.
+ * actions, close/reopen, scenarios, real time, the webhook's status at Telegram. Lambda builds it from the
+ * environment; the local runner and tests from {@link Deps}.
  */
 public final class OperatorApiWiring {
 
@@ -92,7 +94,8 @@ public final class OperatorApiWiring {
                 .add(new DialogActionsRoutes(actions))
                 .add(new LifecycleRoutes(lifecycle, closer, d.visibility()))
                 .add(new ScenarioRoutes(new ScenarioAdmin(new DynamoScenarioCatalog(d.dynamo(), d.table()), d.clock())))
-                .add(realtime(d, directory));
+                .add(realtime(d, directory))
+                .add(new WebhookStatusRoutes(() -> d.telegram().getWebhookInfo()));
     }
 
     private static RealtimeRoutes realtime(Deps d, OperatorDirectory directory) {

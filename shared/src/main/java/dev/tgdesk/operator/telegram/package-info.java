@@ -1,0 +1,2 @@
+/** The bot's standing with Telegram, for admins: the webhook status endpoint ({@code GET /api/admin/telegram}). */
+package dev.tgdesk.operator.telegram;
