@@ -1,6 +1,7 @@
 // Admin screens (role admin): operators, teams, contact field definitions, scenarios (upload a JSON document,
-// activate it for private chats or one group). All four sections are on one page; API errors go to admin-error.
-import { api } from '../api.js';
+// activate it for private chats or one group), the Telegram webhook's status. All sections are on one page; API errors
+// go to admin-error (the webhook block shows its own).
+import { api, request } from '../api.js';
 import { h, select } from '../dom.js';
 import { t, fmtDateTime } from '../i18n.js';
 import { state, emit } from '../state.js';
@@ -13,6 +14,8 @@ let scenarios = null;        // list, or null while unknown
 let scenariosError = '';
 let groups = [];
 let lastUpload = null;       // {scenario_id, version} of the last upload
+let webhook = null;          // GET /api/admin/telegram, or null while unknown
+let webhookError = '';       // why the status could not be read (Telegram down: 502 with a message)
 
 function showError(e) {
   if (!errorBox) return;
@@ -241,6 +244,51 @@ function scenariosList() {
     h('ul', { class: 'admin-list' }, items));
 }
 
+// ------------------------------------------------------------------ Telegram webhook
+
+/** Reads the webhook's status (one getWebhookInfo at Telegram); only on opening the page and on Refresh. */
+async function loadWebhook(btn) {
+  if (btn) btn.disabled = true;
+  try {
+    webhook = await request('GET', '/admin/telegram');
+    webhookError = '';
+  } catch (e) {
+    webhook = null;
+    webhookError = e.message || String(e.status || '');
+  } finally {
+    if (btn) btn.disabled = false;
+  }
+  renderWebhook();
+}
+
+function webhookBlock() {
+  const refresh = h('button', { type: 'button', class: 'btn small', testid: 'webhook-refresh',
+    on: { click: (e) => loadWebhook(e.currentTarget) } }, t('admin.webhookRefresh'));
+  if (!webhook) {
+    return h('div', {},
+      h('p', { class: 'muted small', testid: 'webhook-status' }, webhookError ? t('admin.webhookUnavailable', { message: webhookError }) : t('common.loading')),
+      refresh);
+  }
+  const w = webhook;
+  const err = w.last_error_message || w.last_error_date
+    ? h('div', { testid: 'webhook-error', class: 'small' }, h('span', { class: 'tag danger' }, t('admin.webhookLastError')), ' ',
+      w.last_error_date ? h('span', { class: 'muted' }, fmtDateTime(w.last_error_date * 1000) + ': ') : null,
+      w.last_error_message || '')
+    : h('div', { testid: 'webhook-error', class: 'muted small', dataset: { none: 'true' } }, t('admin.webhookNoErrors'));
+  return h('div', {},
+    h('div', { testid: 'webhook-url' },
+      h('span', { class: w.url_set ? 'tag open' : 'tag danger' }, t(w.url_set ? 'admin.webhookSet' : 'admin.webhookNotSet')),
+      ' ', w.url_set ? h('code', {}, w.url || '') : h('span', { class: 'muted small' }, t('admin.webhookNotSetHint'))),
+    h('div', { testid: 'webhook-pending', class: 'small' }, t('admin.webhookPending', { n: w.pending_update_count ?? 0 })),
+    err,
+    Array.isArray(w.allowed_updates) ? h('div', { class: 'muted small' }, t('admin.webhookUpdates', { list: w.allowed_updates.join(', ') })) : null,
+    refresh);
+}
+
+function renderWebhook() {
+  if (parts?.webhook) parts.webhook.replaceChildren(webhookBlock());
+}
+
 // ------------------------------------------------------------------
 
 let parts = null; // the sections' forms (built once per view: a reload of the lists must not wipe what is typed) and list boxes
@@ -250,13 +298,13 @@ export function adminView() {
   const op = operatorForm();
   parts = {
     op, team: teamForm(), field: fieldForm(), scenario: scenarioForm(),
-    ops: h('div'), teams: h('div'), fields: h('div'), scenarios: h('div'),
+    ops: h('div'), teams: h('div'), fields: h('div'), scenarios: h('div'), webhook: h('div'),
   };
   const sectionEl = (key, cls, form, box, hint) => h('section', { class: 'admin-section' + cls, testid: 'admin-' + key, id: 'admin-' + key },
     h('h2', {}, t('admin.' + key)), hint ? h('p', { class: 'muted small' }, hint) : null, form, box);
   page = h('main', { class: 'admin-page' },
     h('nav', { class: 'admin-tabs' },
-      ['operators', 'teams', 'fields', 'scenarios'].map((x) => h('a', { href: '#/admin', on: { click: (e) => {
+      ['operators', 'teams', 'fields', 'scenarios', 'webhook'].map((x) => h('a', { href: '#/admin', on: { click: (e) => {
         e.preventDefault();
         document.getElementById('admin-' + x)?.scrollIntoView({ behavior: 'smooth', block: 'start' });
       } } }, t('admin.' + x)))),
@@ -265,9 +313,12 @@ export function adminView() {
       sectionEl('operators', ' wide', parts.op.el, parts.ops),
       sectionEl('teams', '', parts.team.el, parts.teams),
       sectionEl('fields', '', parts.field.el, parts.fields),
-      sectionEl('scenarios', '', parts.scenario.el, parts.scenarios, t('admin.scenariosHint'))));
+      sectionEl('scenarios', '', parts.scenario.el, parts.scenarios, t('admin.scenariosHint')),
+      sectionEl('webhook', '', null, parts.webhook, t('admin.webhookHint'))));
   render();
+  renderWebhook();
   load();
+  loadWebhook();
   return page;
 }
 
