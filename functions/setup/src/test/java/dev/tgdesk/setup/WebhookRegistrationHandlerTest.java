@@ -463,6 +463,9 @@ class WebhookRegistrationHandlerTest {
         assertTrue(function.properties().path("Timeout").asInt() * 1000L > WebhookRegistrationHandler.RESPONSE_RESERVE.toMillis(),
                 "the function has time to work and to answer");
         assertEquals("BotTokenSecret", template.functionEnvironment(function).get("BOT_TOKEN_SECRET_ARN").path("Ref").asText());
+        List<String> dependsOn = new ArrayList<>();
+        template.root().path("Resources").path("TelegramWebhook").path("DependsOn").forEach(d -> dependsOn.add(d.asText()));
+        assertTrue(dependsOn.contains("SetupFunctionLogGroup"), "the log group exists before the function's first run: " + dependsOn);
     }
 
     @Test
