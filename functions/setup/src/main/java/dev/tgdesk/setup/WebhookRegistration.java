@@ -17,6 +17,8 @@ import java.util.function.LongSupplier;
  */
 public final class WebhookRegistration {
 
+    /** Physical resource ids of registered webhooks: this, then the bot id. */
+    public static final String PHYSICAL_ID_PREFIX = "telegram-webhook-";
     /** No single Bot API call waits longer than this (the call's own timeout). */
     static final Duration MAX_CALL_TIMEOUT = Duration.ofSeconds(10);
     /** A call is not started with less time left than this. */
@@ -47,7 +49,7 @@ public final class WebhookRegistration {
 
     /** The physical resource id of the webhook of this bot: CloudFormation hands it back on Update and Delete. */
     public static String physicalId(long botId) {
-        return "telegram-webhook-" + botId;
+        return PHYSICAL_ID_PREFIX + botId;
     }
 
     public long botId() {
@@ -77,6 +79,9 @@ public final class WebhookRegistration {
      * elsewhere since (another deployment, a developer's tunnel) is left alone; pending updates are kept either way.
      */
     public Removal unregister(String url, String physicalResourceId, long deadlineNanos) {
+        if (physicalResourceId != null && !physicalResourceId.startsWith(PHYSICAL_ID_PREFIX)) {
+            return new Removal(false, "nothing to remove: this resource never registered a webhook");
+        }
         if (physicalResourceId != null && !physicalResourceId.equals(physicalId(telegram.botId()))) {
             return new Removal(false, "left the webhook alone: this resource was registered for another bot than the token's ("
                     + telegram.botId() + ")");

@@ -415,6 +415,10 @@ class WebhookRegistrationHandlerTest {
         assertEquals("TelegramWebhook-unregistered", noToken.body().path("PhysicalResourceId").asText());
         Run deleteAnyway = run(unconfigured, logs, event("Delete", properties(bot, url("/telegram/x"), SECRET), null, "TelegramWebhook-unregistered"));
         assertEquals("SUCCESS", deleteAnyway.status(), deleteAnyway.reason());
+        Run neverRegistered = run(handler(env(bot), logs), logs, event("Delete", properties(bot, url("/telegram/x"), SECRET), null,
+                "TelegramWebhook-unregistered"));
+        assertEquals("SUCCESS", neverRegistered.status());
+        assertEquals("nothing to remove: this resource never registered a webhook", neverRegistered.reason());
 
         ObjectNode noUrl = properties(bot, "x", SECRET);
         noUrl.remove("Url");
