@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * Counters written as CloudWatch Embedded Metric Format lines on stdout: CloudWatch turns them into metrics without
- * any API call. Namespace {@code tgdesk}, unit {@code Count}, dimension {@code Function}; a split counter
+ * any API call. Namespace {@link #namespace()} ({@code tgdesk/<stack>} when deployed), unit {@code Count}, dimension
+ * {@code Function}; a split counter
  * ({@link #count(String, String, String, long)}) is published twice by one line: the total by {@code Function} and
  * by {@code Function} + its own dimension. Only metric names, dimension values from fixed sets and numbers are
  * written, never message content. Nothing is written while {@link Priming} runs (sample work is not traffic).
@@ -24,8 +25,17 @@ public final class EmfMetrics implements Metrics {
         this.out = out;
     }
 
+    /** The template sets {@value #NAMESPACE_ENV} to {@code tgdesk/<stack name>}, so stacks sharing an account keep apart. */
+    public static final String NAMESPACE_ENV = "METRICS_NAMESPACE";
+
     public static EmfMetrics forFunction(String function) {
-        return new EmfMetrics("tgdesk", function, System.out);
+        return new EmfMetrics(namespace(), function, System.out);
+    }
+
+    /** {@code $METRICS_NAMESPACE}, or {@code tgdesk} when it is not set (local runs). */
+    public static String namespace() {
+        String ns = System.getenv(NAMESPACE_ENV);
+        return ns == null || ns.isBlank() ? "tgdesk" : ns.strip();
     }
 
     @Override
