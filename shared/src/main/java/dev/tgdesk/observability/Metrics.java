@@ -8,6 +8,15 @@ public interface Metrics {
         count(name, 1);
     }
 
+    /**
+     * A counter that is also split by one dimension besides the function, e.g. {@code SendFailed} by {@code Kind}.
+     * {@code dimensionValue} must come from a small, fixed set (an enum name): every distinct value is a metric of
+     * its own. Implementations without dimensions count the plain total.
+     */
+    default void count(String name, String dimension, String dimensionValue, long value) {
+        count(name, value);
+    }
+
     Metrics NONE = (name, value) -> {
     };
 }

@@ -77,8 +77,7 @@ public final class AutoClose {
                         }
                     } catch (RuntimeException e) {
                         failed++;
-                        System.err.println("{\"level\":\"WARN\",\"message\":\"auto-close of one dialog failed\",\"error\":\""
-                                + e.getClass().getSimpleName() + "\"}");
+                        dev.tgdesk.observability.Log.warn("auto-close of one dialog failed", "error", e.getClass().getSimpleName());
                     }
                 }
                 // the closes are written; their closing messages go out in batches

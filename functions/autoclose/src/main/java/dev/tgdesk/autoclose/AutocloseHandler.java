@@ -70,7 +70,8 @@ public final class AutocloseHandler implements RequestStreamHandler {
 
     /** One CloudWatch Embedded Metric Format line: DialogsAutoClosed, DialogsAutoCloseSkipped, DialogsAutoCloseFailed. */
     static String emf(AutoClose.Result r, long at) {
-        return "{\"_aws\":{\"Timestamp\":" + at + ",\"CloudWatchMetrics\":[{\"Namespace\":\"tgdesk\",\"Dimensions\":[[\"Function\"]],"
+        return "{\"_aws\":{\"Timestamp\":" + at + ",\"CloudWatchMetrics\":[{\"Namespace\":\"" + dev.tgdesk.observability.EmfMetrics.namespace()
+                + "\",\"Dimensions\":[[\"Function\"]],"
                 + "\"Metrics\":[{\"Name\":\"DialogsAutoClosed\",\"Unit\":\"Count\"},{\"Name\":\"DialogsAutoCloseSkipped\",\"Unit\":\"Count\"},"
                 + "{\"Name\":\"DialogsAutoCloseFailed\",\"Unit\":\"Count\"}]}]},\"Function\":\"autoclose\","
                 + "\"DialogsAutoClosed\":" + r.closed() + ",\"DialogsAutoCloseSkipped\":" + r.skipped()

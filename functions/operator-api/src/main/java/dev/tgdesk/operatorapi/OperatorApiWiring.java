@@ -64,8 +64,17 @@ public final class OperatorApiWiring {
                        Duration tokenTtl, Visibility visibility, Clock clock, String realtimeTable, String webSocketUrl) {
     }
 
-    static Router fromEnvironment() {
-        return router(new Deps(AwsClients.dynamoDb(), AwsClients.sqs(), S3FileStore.defaultClient(), AwsClients.requiredEnv("TABLE_NAME"),
+    /** The router as built from the environment, with what priming needs. */
+    record Wired(Router router, SqsClient sqs, String outboundQueueUrl) {
+    }
+
+    static Wired fromEnvironment() {
+        Deps deps = depsFromEnvironment();
+        return new Wired(router(deps), deps.sqs(), deps.outboundQueueUrl());
+    }
+
+    private static Deps depsFromEnvironment() {
+        return (new Deps(AwsClients.dynamoDb(), AwsClients.sqs(), S3FileStore.defaultClient(), AwsClients.requiredEnv("TABLE_NAME"),
                 AwsClients.requiredEnv("BOT_ID"), AwsClients.requiredEnv("INBOUND_QUEUE_URL"),
                 AwsClients.requiredEnv("OUTBOUND_QUEUE_URL"), AwsClients.requiredEnv("FILES_BUCKET"),
                 TelegramClient.fromEnvironment(BotToken.fromEnvironment()).withRequestTimeout(Duration.ofSeconds(8)),

@@ -1,5 +1,7 @@
 package dev.tgdesk.push;
 
+import dev.tgdesk.observability.Log;
+import dev.tgdesk.observability.Priming;
 import dev.tgdesk.realtime.PushGateway;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
@@ -23,8 +25,7 @@ public final class ApiGatewayPushGateway implements PushGateway {
             return Outcome.GONE;
         } catch (RuntimeException e) {
             // throttled, network, 5xx: this connection misses the frame and catches up by its cursor
-            System.err.println("{\"level\":\"WARN\",\"message\":\"push to a connection failed\",\"error\":\""
-                    + e.getClass().getSimpleName() + "\"}");
+            if (!Priming.active()) Log.warn("push to a connection failed", "error", e.getClass().getSimpleName());
             return Outcome.FAILED;
         }
     }

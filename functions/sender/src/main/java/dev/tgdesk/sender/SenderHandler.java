@@ -8,7 +8,9 @@ import dev.tgdesk.aws.BotToken;
 import dev.tgdesk.aws.SqsBatch;
 import dev.tgdesk.domain.Json;
 import dev.tgdesk.observability.EmfMetrics;
+import dev.tgdesk.observability.Log;
 import dev.tgdesk.observability.Metrics;
+import dev.tgdesk.observability.Priming;
 import dev.tgdesk.outbound.OutboundCommand;
 import dev.tgdesk.outbound.OutgoingMessage;
 import dev.tgdesk.outbound.PacingPolicy;
@@ -22,11 +24,15 @@ import org.crac.Core;
 import org.crac.Resource;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SqsException;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,6 +55,10 @@ import java.util.concurrent.Future;
  * Records of other groups are not held back: FIFO order is per group only, and SQS hands out no further
  * message of a group while any of its messages is in flight, so reporting a group's tail keeps that chat's order
  * while the other chats' finished records are deleted (docs/sender.md).
+ *
+ * <p>Metrics: the {@link Sender}'s ({@code OutboundSent}, {@code OutboundFailed}, {@code TelegramTooManyRequests} …),
+ * {@code RecordsReturned}, and by failure kind {@code SendFailed}, {@code SendRetried}, {@code SendErrors}
+ * ({@link CountingOutboundStore}). SnapStart priming: {@link #prime()}.
  */
 public final class SenderHandler implements RequestStreamHandler, Resource {
 
@@ -61,7 +71,15 @@ public final class SenderHandler implements RequestStreamHandler, Resource {
     private final String queueUrl;
     private final String botId;
     private final Metrics metrics;
+    private final PrimingTargets priming;
     private final ObjectMapper json = Json.mapper();
+
+    /**
+     * What priming calls besides the handler: Telegram's {@code getMe} through a client of its own (closed after,
+     * so no connection from before the snapshot is reused after a restore). A null target skips that step.
+     */
+    public record PrimingTargets(URI telegramApiUrl, String botToken) {
+    }
 
     /** Lambda's constructor: everything from the environment, built once per container. */
     public SenderHandler() {
@@ -70,7 +88,7 @@ public final class SenderHandler implements RequestStreamHandler, Resource {
     }
 
     private SenderHandler(Environment env) {
-        this(env.sender, env.sqs, env.queueUrl, env.botId, EmfMetrics.forFunction("sender"));
+        this(env.sender, env.sqs, env.queueUrl, env.botId, env.metrics, env.priming);
     }
 
     /**
@@ -78,6 +96,11 @@ public final class SenderHandler implements RequestStreamHandler, Resource {
      * @param botId    the bot this function serves; commands for another bot are dropped
      */
     public SenderHandler(Sender sender, SqsClient sqs, String queueUrl, String botId, Metrics metrics) {
+        this(sender, sqs, queueUrl, botId, metrics, null);
+    }
+
+    public SenderHandler(Sender sender, SqsClient sqs, String queueUrl, String botId, Metrics metrics, PrimingTargets priming) {
+        this.priming = priming;
         this.sender = sender;
         this.sqs = sqs;
         this.queueUrl = queueUrl;
@@ -92,17 +115,20 @@ public final class SenderHandler implements RequestStreamHandler, Resource {
     }
 
     /** The production wiring, from TABLE_NAME, OUTBOUND_QUEUE_URL, BOT_ID, FILES_BUCKET and the token variables. */
-    private record Environment(Sender sender, SqsClient sqs, String queueUrl, String botId) {
+    private record Environment(Sender sender, SqsClient sqs, String queueUrl, String botId, Metrics metrics, PrimingTargets priming) {
         static Environment load() {
             String table = AwsClients.requiredEnv("TABLE_NAME");
             String queueUrl = AwsClients.requiredEnv("OUTBOUND_QUEUE_URL");
             var dynamo = AwsClients.dynamoDb();
             SqsClient sqs = AwsClients.sqs();
-            TelegramClient telegram = TelegramClient.fromEnvironment(BotToken.fromEnvironment())
-                    .withRequestTimeout(Duration.ofSeconds(8));
-            Sender sender = new Sender(new DynamoOutboundStore(dynamo, table), new DynamoRateLedger(dynamo, table), telegram, PacingPolicy.telegram(), RetryPolicy.defaults(),
-                    EmfMetrics.forFunction("sender"), Sender.Clock.SYSTEM, files());
-            return new Environment(sender, sqs, queueUrl, AwsClients.requiredEnv("BOT_ID"));
+            String token = BotToken.fromEnvironment();
+            TelegramClient telegram = TelegramClient.fromEnvironment(token).withRequestTimeout(Duration.ofSeconds(8));
+            Metrics metrics = EmfMetrics.forFunction("sender");
+            Sender sender = new Sender(new CountingOutboundStore(new DynamoOutboundStore(dynamo, table), metrics),
+                    new DynamoRateLedger(dynamo, table), telegram, PacingPolicy.telegram(), RetryPolicy.defaults(),
+                    metrics, Sender.Clock.SYSTEM, files());
+            return new Environment(sender, sqs, queueUrl, AwsClients.requiredEnv("BOT_ID"), metrics,
+                    new PrimingTargets(telegram.apiBaseUrl(), token));
         }
     }
 
@@ -149,14 +175,14 @@ public final class SenderHandler implements RequestStreamHandler, Resource {
             try {
                 OutboundCommand command = json.readValue(record.body(), OutboundCommand.class);
                 if (botId != null && !botId.equals(command.botId())) {
-                    log("WARN", "command for another bot dropped", record.messageId());
+                    Log.warn("command for another bot dropped", "sqsMessageId", record.messageId());
                     continue;
                 }
                 outcome = sender.process(command, record.receiveCount());
             } catch (Exception e) {
                 // storage trouble or an unreadable body: leave the rest of the group to the queue's own
                 // visibility timeout and redrive policy (a poison message ends in the dead-letter queue)
-                log("ERROR", "record failed: " + e.getClass().getSimpleName(), record.messageId());
+                Log.error("record failed", e, "sqsMessageId", record.messageId());
                 return returnFrom(records, i, null);
             }
             if (outcome instanceof Sender.Outcome.RetryLater later) {
@@ -180,29 +206,69 @@ public final class SenderHandler implements RequestStreamHandler, Resource {
                 sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(entries));
             } catch (RuntimeException e) {
                 // they come back after the queue's visibility timeout instead
-                log("WARN", "ChangeMessageVisibility failed: " + e.getClass().getSimpleName(), rest.get(0).messageId());
+                Log.warn("ChangeMessageVisibility failed", "error", e.getClass().getSimpleName(), "sqsMessageId", rest.get(0).messageId());
             }
         }
         return rest.stream().map(SqsBatch.Record::messageId).toList();
     }
 
-    private static void log(String level, String message, String messageId) {
-        System.err.println("{\"level\":\"" + level + "\",\"message\":\"" + message + "\",\"sqsMessageId\":\"" + messageId + "\"}");
+
+    // ---- SnapStart priming --------------------------------------------------------------------------------------
+
+    /**
+     * Runs before the snapshot: (1) an SQS batch as Lambda delivers it with one send command for an entry that does not
+     * exist ({@code snapstart-priming}/1 in chat 0) through {@link #handleRequest}: the pacing read, the claim (a
+     * conditional update that fails, so nothing is written), the read that finds no entry, "skipped" (no metric while
+     * priming; one WARN line from the sender); (2) the Bot API request building and JSON paths on a sample message;
+     * (3) a {@code ChangeMessageVisibilityBatch} with a receipt handle SQS refuses; (4) Telegram's {@code getMe} — read
+     * only — on a client of its own, closed afterwards. The S3 client (operators' files) is not primed.
+     */
+    public Priming.Report prime() {
+        String bot = botId == null ? "0" : botId;
+        Priming p = Priming.of("sender")
+                .step("handler", () -> {
+                    String body = Json.write(json, new OutboundCommand.Send(bot, "0", "snapstart-priming", 1));
+                    String event = "{\"Records\":[{\"messageId\":\"snapstart-priming\",\"receiptHandle\":\"r\",\"body\":"
+                            + json.writeValueAsString(body) + ",\"attributes\":{\"ApproximateReceiveCount\":\"1\","
+                            + "\"MessageGroupId\":\"0\"},\"messageAttributes\":{},\"eventSource\":\"aws:sqs\","
+                            + "\"eventSourceARN\":\"arn:aws:sqs:us-east-1:000000000000:outbound.fifo\",\"awsRegion\":\"us-east-1\"}]}";
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
+                    Priming.expect(json.readTree(out.toByteArray()).path("batchItemFailures").isEmpty(), "the sample record is done");
+                })
+                .step("requests", () -> {
+                    var calls = TelegramRequests.calls(new OutgoingMessage("1", null, "<b>prime</b> & co", OutgoingMessage.Format.HTML, null,
+                            List.of(List.of(OutgoingMessage.InlineButton.callback("a", "b"))), null, false));
+                    for (var call : calls) json.writeValueAsString(call.params());
+                    json.writeValueAsString(SqsBatch.Response.failed(List.of("m")));
+                });
+        if (sqs != null) {
+            p.step("sqs-refused-visibility", () -> {
+                try {
+                    var r = sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(e -> e.id("0")
+                            .receiptHandle("snapstart-priming").visibilityTimeout(0)));
+                    Priming.expect(r.successful().isEmpty(), "SQS refuses a made-up receipt handle");
+                } catch (SqsException refused) {
+                    // also fine: refused as a whole
+                }
+            });
+        }
+        if (priming != null && priming.telegramApiUrl() != null && priming.botToken() != null) {
+            p.step("telegram-getMe", () -> {
+                try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
+                        .version("http".equals(priming.telegramApiUrl().getScheme()) ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
+                        .build()) {
+                    new TelegramClient(http, new ObjectMapper(), priming.telegramApiUrl(), priming.botToken())
+                            .withRequestTimeout(Duration.ofSeconds(3)).getMe();
+                }
+            });
+        }
+        return p.run();
     }
 
-    // ---- SnapStart priming: load and JIT the parsing and request-building paths before the snapshot ----------
-
     @Override
-    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) throws IOException {
-        String body = Json.write(json, new OutboundCommand.Send("1", "1", "prime", 1));
-        String event = "{\"Records\":[{\"messageId\":\"m\",\"receiptHandle\":\"r\",\"body\":" + json.writeValueAsString(body)
-                + ",\"attributes\":{\"ApproximateReceiveCount\":\"1\",\"MessageGroupId\":\"1\"},\"messageAttributes\":{},"
-                + "\"eventSource\":\"aws:sqs\",\"eventSourceARN\":\"arn:aws:sqs:us-east-1:0:q.fifo\",\"awsRegion\":\"us-east-1\"}]}";
-        SqsBatch.Event parsed = json.readValue(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), SqsBatch.Event.class);
-        json.readValue(parsed.records().get(0).body(), OutboundCommand.class);
-        TelegramRequests.calls(new OutgoingMessage("1", null, "<b>prime</b> & co", OutgoingMessage.Format.HTML, null,
-                List.of(List.of(OutgoingMessage.InlineButton.callback("a", "b"))), null, false));
-        json.writeValueAsString(SqsBatch.Response.failed(List.of("m")));
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        prime();
     }
 
     @Override

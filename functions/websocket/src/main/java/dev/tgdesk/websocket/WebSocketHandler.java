@@ -7,10 +7,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tgdesk.aws.AwsClients;
 import dev.tgdesk.domain.Json;
+import dev.tgdesk.observability.Log;
+import dev.tgdesk.observability.Priming;
+import dev.tgdesk.operator.identity.OperatorDirectory;
 import dev.tgdesk.realtime.RealtimeAccess;
 import dev.tgdesk.storage.DynamoOperatorDirectory;
 import dev.tgdesk.storage.DynamoRealtimeStore;
+import org.crac.Core;
+import org.crac.Resource;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,30 +33,44 @@ import java.util.function.LongSupplier;
  * <li>{@code $default}: {@code {"type":"ping"}} answers {@code {"type":"pong","at":…}} through the route response
  *     (a heartbeat keeps the connection inside the 10-minute idle timeout); anything else an error message.</li>
  * </ul>
- * Environment: {@code BOT_ID}, {@code TABLE_NAME}, {@code REALTIME_TABLE_NAME}.
+ * Environment: {@code BOT_ID}, {@code TABLE_NAME}, {@code REALTIME_TABLE_NAME}. SnapStart priming: {@link #prime()}.
  */
-public final class WebSocketHandler implements RequestStreamHandler {
+public final class WebSocketHandler implements RequestStreamHandler, Resource {
 
     private final RealtimeAccess access;
     private final String botId;
     private final LongSupplier clock;
+    private final OperatorDirectory primingDirectory;
     private final ObjectMapper json = Json.mapper();
 
     public WebSocketHandler() {
-        this(fromEnvironment(), AwsClients.requiredEnv("BOT_ID"), System::currentTimeMillis);
+        this(Wiring.fromEnvironment());
+        Core.getGlobalContext().register(this);
+    }
+
+    private WebSocketHandler(Wiring w) {
+        this(w.access, AwsClients.requiredEnv("BOT_ID"), System::currentTimeMillis, w.operators);
     }
 
     public WebSocketHandler(RealtimeAccess access, String botId, LongSupplier clock) {
+        this(access, botId, clock, null);
+    }
+
+    /** @param primingDirectory the operators $connect reads, for priming's read of an operator that does not exist (null: skipped) */
+    public WebSocketHandler(RealtimeAccess access, String botId, LongSupplier clock, OperatorDirectory primingDirectory) {
         this.access = access;
         this.botId = botId;
         this.clock = clock;
+        this.primingDirectory = primingDirectory;
     }
 
-    private static RealtimeAccess fromEnvironment() {
-        var dynamo = AwsClients.dynamoDb();
-        var store = new DynamoRealtimeStore(dynamo, AwsClients.requiredEnv("REALTIME_TABLE_NAME"));
-        return new RealtimeAccess(store, store, new DynamoOperatorDirectory(dynamo, AwsClients.requiredEnv("TABLE_NAME")),
-                System::currentTimeMillis);
+    private record Wiring(RealtimeAccess access, OperatorDirectory operators) {
+        static Wiring fromEnvironment() {
+            var dynamo = AwsClients.dynamoDb();
+            var store = new DynamoRealtimeStore(dynamo, AwsClients.requiredEnv("REALTIME_TABLE_NAME"));
+            var operators = new DynamoOperatorDirectory(dynamo, AwsClients.requiredEnv("TABLE_NAME"));
+            return new Wiring(new RealtimeAccess(store, store, operators, System::currentTimeMillis), operators);
+        }
     }
 
     @Override
@@ -71,7 +92,7 @@ public final class WebSocketHandler implements RequestStreamHandler {
     private ObjectNode connect(JsonNode event, String connectionId, long connectedAt) {
         String ticket = event.path("queryStringParameters").path("ticket").asText(null);
         if (connectionId == null || access.connect(botId, ticket, connectionId, connectedAt).isEmpty()) {
-            System.err.println("{\"level\":\"INFO\",\"message\":\"connection refused: ticket missing, unknown, used or expired\"}");
+            if (!Priming.active()) Log.info("connection refused: ticket missing, unknown, used or expired");
             return status(401);
         }
         return status(200);
@@ -97,5 +118,47 @@ public final class WebSocketHandler implements RequestStreamHandler {
 
     private ObjectNode status(int code) {
         return json.createObjectNode().put("statusCode", code);
+    }
+
+    // ---- SnapStart priming --------------------------------------------------------------------------------------
+
+    /**
+     * Runs before the snapshot, through {@link #handleRequest} with API Gateway's WebSocket events: (1) {@code $default}
+     * with {@code {"type":"ping"}} → pong (the heartbeat every open inbox sends); (2) {@code $connect} with a ticket
+     * that is not one (refused before any table is read) → 401; (3) the read {@code $connect} makes of the operator's
+     * account ({@code GetItem}) for an operator id that does not exist. No AWS writes.
+     */
+    public Priming.Report prime() {
+        Priming p = Priming.of("websocket")
+                .step("ping", () -> {
+                    var reply = call("{\"requestContext\":{\"routeKey\":\"$default\",\"eventType\":\"MESSAGE\","
+                            + "\"connectionId\":\"snapstart-priming\",\"messageId\":\"m\",\"stage\":\"live\"},"
+                            + "\"body\":\"{\\\"type\\\":\\\"ping\\\"}\",\"isBase64Encoded\":false}");
+                    Priming.expect(json.readTree(reply.path("body").asText()).path("type").asText().equals("pong"), "ping is answered");
+                })
+                .step("connect-refused", () -> Priming.expect(call("{\"headers\":{\"Host\":\"priming\"},"
+                        + "\"queryStringParameters\":{\"ticket\":\"snapstart-priming\"},\"requestContext\":{\"routeKey\":\"$connect\","
+                        + "\"eventType\":\"CONNECT\",\"connectionId\":\"snapstart-priming\",\"connectedAt\":0,\"stage\":\"live\"},"
+                        + "\"isBase64Encoded\":false}").path("statusCode").asInt() == 401, "a made-up ticket is refused"));
+        if (primingDirectory != null) {
+            p.step("dynamodb-read", () -> Priming.expect(primingDirectory.operator(botId, "snapstart-priming").isEmpty(),
+                    "no operator snapstart-priming"));
+        }
+        return p.run();
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode call(String event) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
+        return json.readTree(out.toByteArray());
+    }
+
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        prime();
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
     }
 }

@@ -3,23 +3,44 @@ package dev.tgdesk.functions.scenario;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tgdesk.automation.ControlEnvelope;
 import dev.tgdesk.automation.InboundMessage;
 import dev.tgdesk.automation.ScenarioRunner;
 import dev.tgdesk.automation.TimerScheduler;
 import dev.tgdesk.aws.AwsClients;
 import dev.tgdesk.aws.SqsBatch;
+import dev.tgdesk.domain.DialogKind;
 import dev.tgdesk.domain.Json;
+import dev.tgdesk.domain.UpdateParser;
+import dev.tgdesk.inbox.InboundEnvelope;
 import dev.tgdesk.observability.EmfMetrics;
+import dev.tgdesk.observability.Log;
+import dev.tgdesk.observability.Priming;
+import dev.tgdesk.outbound.OutboundCommand;
+import dev.tgdesk.outbound.TelegramRequests;
 import dev.tgdesk.queue.SqsOutboundQueue;
+import dev.tgdesk.scenario.Action;
+import dev.tgdesk.scenario.ContactView;
+import dev.tgdesk.scenario.DialogView;
+import dev.tgdesk.scenario.ScenarioDocument;
+import dev.tgdesk.scenario.ScenarioEngine;
+import dev.tgdesk.scenario.ScenarioEvent;
+import dev.tgdesk.scenario.Turn;
+import dev.tgdesk.scenario.TurnInput;
 import dev.tgdesk.storage.DynamoRunStore;
 import dev.tgdesk.storage.DynamoScenarioCatalog;
 import org.crac.Core;
 import org.crac.Resource;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.SqsException;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,13 +54,18 @@ import java.util.concurrent.Future;
  * Inbound FIFO queue (recorded updates, due timers, give-backs) → scenario turns; and the standard timer
  * queue (short delays) → the inbound FIFO queue. Chats of one batch run side by side; inside a chat,
  * in order, stopping at the first failure (that record and the chat's later ones are reported failed and
- * come back in order; other chats' records are unaffected).
+ * come back in order; other chats' records are unaffected). SnapStart priming: {@link #prime()}.
  */
 public final class ScenarioHandler implements RequestStreamHandler, Resource {
+
+    /** The outbound queue priming sends a refused batch to (null: that step is skipped). */
+    public record PrimingTargets(SqsClient sqs, String outboundQueueUrl) {
+    }
 
     private final ScenarioRunner runner;
     private final TimerScheduler timers;
     private final ObjectMapper json;
+    private final PrimingTargets priming;
 
     public ScenarioHandler() {
         this(Wiring.fromEnvironment());
@@ -47,16 +73,21 @@ public final class ScenarioHandler implements RequestStreamHandler, Resource {
     }
 
     private ScenarioHandler(Wiring wiring) {
-        this(wiring.runner, wiring.timers, Json.mapper());
+        this(wiring.runner, wiring.timers, Json.mapper(), wiring.priming);
     }
 
     public ScenarioHandler(ScenarioRunner runner, TimerScheduler timers, ObjectMapper json) {
+        this(runner, timers, json, null);
+    }
+
+    public ScenarioHandler(ScenarioRunner runner, TimerScheduler timers, ObjectMapper json, PrimingTargets priming) {
         this.runner = runner;
         this.timers = timers;
         this.json = json;
+        this.priming = priming;
     }
 
-    private record Wiring(ScenarioRunner runner, TimerScheduler timers) {
+    private record Wiring(ScenarioRunner runner, TimerScheduler timers, PrimingTargets priming) {
         static Wiring fromEnvironment() {
             ObjectMapper json = Json.mapper();
             var dynamo = AwsClients.dynamoDb();
@@ -67,10 +98,10 @@ public final class ScenarioHandler implements RequestStreamHandler, Resource {
                     AwsClients.requiredEnv("INBOUND_QUEUE_URL"), AwsClients.requiredEnv("INBOUND_QUEUE_ARN"),
                     AwsClients.requiredEnv("TIMER_QUEUE_URL"), AwsClients.requiredEnv("SCHEDULER_ROLE_ARN"),
                     AwsClients.requiredEnv("SCHEDULE_GROUP")), json, Clock.systemUTC());
+            String outboundUrl = AwsClients.requiredEnv("OUTBOUND_QUEUE_URL");
             var runner = new ScenarioRunner(new DynamoRunStore(dynamo, table, json), new DynamoScenarioCatalog(dynamo, table),
-                    new SqsOutboundQueue(sqs, AwsClients.requiredEnv("OUTBOUND_QUEUE_URL"), json), timers,
-                    Clock.systemUTC(), EmfMetrics.forFunction("scenario"));
-            return new Wiring(runner, timers);
+                    new SqsOutboundQueue(sqs, outboundUrl, json), timers, Clock.systemUTC(), EmfMetrics.forFunction("scenario"));
+            return new Wiring(runner, timers, new PrimingTargets(sqs, outboundUrl));
         }
     }
 
@@ -109,9 +140,7 @@ public final class ScenarioHandler implements RequestStreamHandler, Resource {
             try {
                 process(record);
             } catch (RuntimeException e) {
-                System.err.println("{\"level\":\"ERROR\",\"message\":\"scenario step failed\",\"messageId\":\""
-                        + record.messageId() + "\",\"receiveCount\":" + record.receiveCount()
-                        + ",\"error\":\"" + e.getClass().getSimpleName() + "\"}");
+                Log.error("scenario step failed", e, "messageId", record.messageId(), "receiveCount", record.receiveCount());
                 return group.subList(i, group.size()).stream().map(SqsBatch.Record::messageId).toList();
             }
         }
@@ -131,14 +160,81 @@ public final class ScenarioHandler implements RequestStreamHandler, Resource {
         runner.process(message);
     }
 
-    // ---- SnapStart priming --------------------------------------------------------------------------------
+    // ---- SnapStart priming --------------------------------------------------------------------------------------
+
+    /** A one-node scenario: a greeting with a button, the shapes the engine and the request builder handle most. */
+    static final String SAMPLE_SCENARIO = """
+            {"id": "snapstart-priming", "name": "priming", "default_language": "en",
+             "triggers": [{"type": "start", "node": "hello"}],
+             "nodes": [{"id": "hello", "type": "question", "text": {"en": "Hi, {{first_name|there}}!"}, "input": "choice",
+                        "options": [{"value": "yes", "text": "Yes"}, {"value": "no", "text": "No"}]}],
+             "edges": []}""";
+
+    /**
+     * Runs before the snapshot: (1) an SQS batch as Lambda delivers it, with one inbound record — a private chat's
+     * "/start" recorded for a dialog that does not exist (bot 0, chat 0) — through {@link #handleRequest}: parsing,
+     * grouping, the runner's one strongly consistent read ({@code BatchGetItem}), then "no dialog": nothing written, no
+     * metric, nothing published; (2) the engine on a one-node scenario and the Bot API requests of what it sends (pure,
+     * no I/O); (3) a {@code SendMessageBatch} to the outbound FIFO queue without a message group, which SQS refuses
+     * (were it taken, the sender would drop a command for bot 0). EventBridge Scheduler is not primed: only delays over
+     * 15 minutes use it.
+     */
+    public Priming.Report prime() {
+        Priming p = Priming.of("scenario")
+                .step("handler", () -> {
+                    var parsed = (UpdateParser.Outcome.Parsed) new UpdateParser(json).parse(SAMPLE_UPDATE.getBytes(StandardCharsets.UTF_8));
+                    String envelope = Json.write(json, new InboundEnvelope(InboundEnvelope.VERSION, "0", 1, 0, "snapstart-priming",
+                            1L, 0, parsed.update()));
+                    String event = "{\"Records\":[{\"messageId\":\"snapstart-priming\",\"receiptHandle\":\"r\",\"body\":"
+                            + json.writeValueAsString(envelope) + ",\"attributes\":{\"ApproximateReceiveCount\":\"1\","
+                            + "\"MessageGroupId\":\"0\",\"MessageDeduplicationId\":\"0-1\"},\"messageAttributes\":{},"
+                            + "\"eventSource\":\"aws:sqs\",\"eventSourceARN\":\"arn:aws:sqs:us-east-1:000000000000:inbound.fifo\","
+                            + "\"awsRegion\":\"us-east-1\"}]}";
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
+                    Priming.expect(json.readTree(out.toByteArray()).path("batchItemFailures").isEmpty(), "the sample record succeeds");
+                    InboundMessage.parse(json, Json.write(json, ControlEnvelope.timer("0", 0, "d", null, "t", 0)));
+                })
+                .step("engine", () -> {
+                    Turn turn = new ScenarioEngine(Clock.systemUTC()).handle(new TurnInput(new ScenarioEvent.UserMessage("/start", false, null),
+                            null, null, ScenarioDocument.parse(SAMPLE_SCENARIO), new ContactView(1L, "a", null, null, "en", null),
+                            new DialogView("snapstart-priming", 1, DialogKind.PRIVATE, true, false)));
+                    boolean sent = false;
+                    for (Action a : turn.actions()) {
+                        if (a instanceof Action.Send s) {
+                            TelegramRequests.calls(s.message());
+                            TelegramRequests.preview(s.message());
+                            TelegramRequests.displayJson(s.message());
+                            sent = true;
+                        }
+                    }
+                    Priming.expect(sent, "the sample scenario sends its greeting");
+                    json.writeValueAsString(turn.run());
+                });
+        if (priming != null && priming.sqs() != null) {
+            p.step("sqs-refused-send", () -> {
+                String body = Json.write(json, new OutboundCommand.Send("0", "0", "snapstart-priming", 1));
+                try {
+                    var r = priming.sqs().sendMessageBatch(b -> b.queueUrl(priming.outboundQueueUrl())
+                            .entries(e -> e.id("0").messageBody(body)));
+                    Priming.expect(r.successful().isEmpty(), "the outbound queue refuses a message without a group id");
+                } catch (SqsException refused) {
+                    // expected: a FIFO queue needs a message group id
+                }
+            });
+        }
+        return p.run();
+    }
+
+    /** A private chat's "/start", as Telegram sends it. */
+    static final String SAMPLE_UPDATE = "{\"update_id\":1,\"message\":{\"message_id\":1,\"date\":0,"
+            + "\"chat\":{\"id\":1,\"type\":\"private\",\"first_name\":\"a\"},"
+            + "\"from\":{\"id\":1,\"is_bot\":false,\"first_name\":\"a\",\"language_code\":\"en\"},\"text\":\"/start\","
+            + "\"entities\":[{\"type\":\"bot_command\",\"offset\":0,\"length\":6}]}}";
 
     @Override
     public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        // load the JSON paths of both message kinds before the snapshot
-        InboundMessage.parse(json, "{\"v\":1,\"kind\":\"timer\",\"bot_id\":\"1\",\"chat_id\":1,\"dialog_id\":\"d\",\"token\":\"t\",\"at\":0}");
-        InboundMessage.parse(json, "{\"v\":1,\"bot_id\":\"1\",\"update_id\":1,\"chat_id\":1,\"received_at\":0,"
-                + "\"update\":{\"type\":\"unsupported\",\"update_id\":1,\"kind\":\"poll\",\"reason\":\"priming\"}}");
+        prime();
     }
 
     @Override
