@@ -3,6 +3,7 @@ package dev.tgdesk.autoclose;
 import dev.tgdesk.operator.lifecycle.CloseContext;
 import dev.tgdesk.operator.lifecycle.DialogCloser;
 import dev.tgdesk.operator.lifecycle.LifecycleStore;
+import dev.tgdesk.observability.Log;
 import dev.tgdesk.outbound.OutboundCommand;
 import dev.tgdesk.outbound.OutboundQueue;
 
@@ -77,7 +78,7 @@ public final class AutoClose {
                         }
                     } catch (RuntimeException e) {
                         failed++;
-                        dev.tgdesk.observability.Log.warn("auto-close of one dialog failed", "error", e.getClass().getSimpleName());
+                        Log.warn("auto-close of one dialog failed", "error", e.getClass().getSimpleName());
                     }
                 }
                 // the closes are written; their closing messages go out in batches

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.tgdesk.aws.AwsClients;
 import dev.tgdesk.domain.Json;
+import dev.tgdesk.observability.EmfMetrics;
 import dev.tgdesk.operator.lifecycle.DialogCloser;
 import dev.tgdesk.queue.SqsOutboundQueue;
 import dev.tgdesk.storage.DynamoDialogLifecycle;
@@ -70,7 +71,7 @@ public final class AutocloseHandler implements RequestStreamHandler {
 
     /** One CloudWatch Embedded Metric Format line: DialogsAutoClosed, DialogsAutoCloseSkipped, DialogsAutoCloseFailed. */
     static String emf(AutoClose.Result r, long at) {
-        return "{\"_aws\":{\"Timestamp\":" + at + ",\"CloudWatchMetrics\":[{\"Namespace\":\"" + dev.tgdesk.observability.EmfMetrics.namespace()
+        return "{\"_aws\":{\"Timestamp\":" + at + ",\"CloudWatchMetrics\":[{\"Namespace\":\"" + EmfMetrics.namespace()
                 + "\",\"Dimensions\":[[\"Function\"]],"
                 + "\"Metrics\":[{\"Name\":\"DialogsAutoClosed\",\"Unit\":\"Count\"},{\"Name\":\"DialogsAutoCloseSkipped\",\"Unit\":\"Count\"},"
                 + "{\"Name\":\"DialogsAutoCloseFailed\",\"Unit\":\"Count\"}]}]},\"Function\":\"autoclose\","

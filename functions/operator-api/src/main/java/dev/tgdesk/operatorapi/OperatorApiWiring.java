@@ -74,13 +74,13 @@ public final class OperatorApiWiring {
     }
 
     private static Deps depsFromEnvironment() {
-        return (new Deps(AwsClients.dynamoDb(), AwsClients.sqs(), S3FileStore.defaultClient(), AwsClients.requiredEnv("TABLE_NAME"),
+        return new Deps(AwsClients.dynamoDb(), AwsClients.sqs(), S3FileStore.defaultClient(), AwsClients.requiredEnv("TABLE_NAME"),
                 AwsClients.requiredEnv("BOT_ID"), AwsClients.requiredEnv("INBOUND_QUEUE_URL"),
                 AwsClients.requiredEnv("OUTBOUND_QUEUE_URL"), AwsClients.requiredEnv("FILES_BUCKET"),
                 TelegramClient.fromEnvironment(BotToken.fromEnvironment()).withRequestTimeout(Duration.ofSeconds(8)),
                 TokenSigningSecret.fromEnvironment(), AccessTokens.ttlFromEnvironment(System.getenv()),
                 Visibility.fromEnvironment(), Clock.systemUTC(), AwsClients.requiredEnv("REALTIME_TABLE_NAME"),
-                System.getenv("WEBSOCKET_URL")));
+                System.getenv("WEBSOCKET_URL"));
     }
 
     public static Router router(Deps d) {

@@ -147,7 +147,7 @@ public final class WebSocketHandler implements RequestStreamHandler, Resource {
         return p.run();
     }
 
-    private com.fasterxml.jackson.databind.JsonNode call(String event) throws IOException {
+    private JsonNode call(String event) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
         return json.readTree(out.toByteArray());
