@@ -59,7 +59,7 @@ run() { "$JAVA_HOME/bin/java" -cp "$cp" "$@"; }
   echo '```sh'
   echo "infra/bench-coldstart.sh ${coldstart[*]:-}"
   echo '```'
-  run dev.tgdesk.bench.ColdStartBench "${coldstart[@]}" 2>/dev/null | sed -n '/^|/,$p;/^Cold start/p'
+  run dev.tgdesk.bench.ColdStartBench "${coldstart[@]}" 2>/dev/null | sed -n '/^Cold start/,$p'
   echo
   echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')."
 } | tee "$out"

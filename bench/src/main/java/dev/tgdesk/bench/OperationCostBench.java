@@ -443,7 +443,7 @@ public final class OperationCostBench {
         }
 
         /** Everything counted since {@link #resetMeters()}, per function; {@code *} holds the stack-wide counters. */
-        Map<String, Map<String, Double>> collect(WebSocketApiServer.Stats wsBefore, long storedBefore) {
+        Map<String, Map<String, Double>> collect(WebSocketApiServer.Stats wsBefore, long[] storedBefore) {
             Map<String, Map<String, Double>> out = new TreeMap<>();
             for (var e : meters.entrySet()) out.put(e.getKey(), new TreeMap<>(e.getValue().snapshot()));
             for (var e : fns.entrySet()) {
@@ -466,7 +466,9 @@ public final class OperationCostBench {
             all.put("ws:routeResponses", (double) (ws.routeResponses() - wsBefore.routeResponses()));
             all.put("ws:connects", (double) (ws.connectsAccepted() - wsBefore.connectsAccepted()));
             all.put("ws:disconnects", (double) (ws.disconnectsInvoked() - wsBefore.disconnectsInvoked()));
-            all.put("stored:bytes", (double) (storedBytes() - storedBefore));
+            long[] stored = storedBytes();
+            all.put("stored:bytes", (double) (stored[0] + stored[1] - storedBefore[0] - storedBefore[1]));
+            all.put("stored:expiring", (double) (stored[1] - storedBefore[1]));
             all.put("operator:frames", (double) sockets.stream().mapToLong(s -> s.frames.sum()).sum());
             all.put("operator:events", (double) sockets.stream().mapToLong(s -> s.events.sum()).sum());
             out.put("*", all);
@@ -474,15 +476,18 @@ public final class OperationCostBench {
             return out;
         }
 
-        /** Bytes billed as storage in both tables now (items + index entries, 100 bytes overhead each). */
-        long storedBytes() {
-            long total = 0;
+        /**
+         * Bytes billed as storage in both tables now (items + index entries, 100 bytes overhead each): {lasting,
+         * expiring}, the second for items with a {@code ttl} (markers, the event journal, tickets, connections).
+         */
+        long[] storedBytes() {
+            long[] total = new long[2];
             for (DynamoCapacity.Schema s : schemas.values()) {
                 Map<String, AttributeValue> start = null;
                 do {
                     Map<String, AttributeValue> from = start;
                     var page = oracle.scan(b -> b.tableName(s.name()).consistentRead(true).exclusiveStartKey(from));
-                    for (var item : page.items()) total += DynamoCapacity.storedBytes(s, item);
+                    for (var item : page.items()) total[item.containsKey("ttl") ? 1 : 0] += DynamoCapacity.storedBytes(s, item);
                     start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
                 } while (start != null);
             }
@@ -522,7 +527,7 @@ public final class OperationCostBench {
             for (int i = 0; i < reps; i++) {
                 if (prepare != null) prepare.run();
                 quiesce();
-                long stored = storedBytes();
+                long[] stored = storedBytes();
                 var ws = webSocket.stats();
                 resetMeters();
                 op.run();
@@ -840,11 +845,11 @@ public final class OperationCostBench {
                             + "mappings (non-empty receives and deletes; empty polls not counted).%n%n",
                     bench.operators, reps, clients, bench.operators, reps, clients, bench.environment, seconds);
             out.println("| operation | Lambda invocations | AWS calls (by service) | DynamoDB RRU | DynamoDB WRU (table + indexes) "
-                    + "| SQS requests | other | stored |");
+                    + "| SQS requests | other | stored (DynamoDB, billed size) |");
             out.println("|---|---|---|---:|---:|---:|---|---:|");
             rows.figures.forEach((id, f) -> out.println("| " + rows.labels.get(id) + " `" + id + "` | " + invocations(f) + " | " + calls(f) + " | "
                     + num(Usage.prefixed(f, "rru:")) + " | " + wru(f) + " | " + sqs(f) + " | " + other(f) + " | "
-                    + bytes(Usage.global(f, "stored:bytes")) + " |"));
+                    + stored(f) + " |"));
 
             out.println();
             out.println("### Per function");
@@ -999,6 +1004,12 @@ public final class OperationCostBench {
                 if (Math.abs(v) >= 0.005) parts.add("Telegram " + k + " " + num(v));
             });
             return parts.isEmpty() ? "–" : String.join(", ", parts);
+        }
+
+        static String stored(Map<String, Map<String, Double>> f) {
+            double all = Usage.global(f, "stored:bytes");
+            double expiring = Usage.global(f, "stored:expiring");
+            return bytes(all) + (Math.abs(expiring) >= 1 && Math.abs(all - expiring) >= 1 ? " (" + bytes(expiring).replace("+", "") + " with TTL)" : "");
         }
 
         static String bytes(double b) {
