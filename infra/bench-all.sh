@@ -32,14 +32,14 @@ run() { "$JAVA_HOME/bin/java" -cp "$cp" "$@"; }
        "$("$JAVA_HOME/bin/java" -version 2>&1 | head -1); load average at the start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')."
   echo
   echo '```sh'
-  echo "infra/bench-costs.sh ${costs[*]:-}"
+  echo "infra/bench-costs.sh${costs[*]:+ ${costs[*]}}"
   echo '```'
   run dev.tgdesk.bench.OperationCostBench "${costs[@]}" 2>/dev/null | sed -n '/^## AWS calls/,$p'
   echo
   echo "## Webhook → operator WebSocket latency"
   echo
   echo '```sh'
-  echo "infra/bench-realtime.sh ${realtime[*]:-}"
+  echo "infra/bench-realtime.sh${realtime[*]:+ ${realtime[*]}}"
   echo '```'
   echo '```'
   run dev.tgdesk.bench.RealtimeBench "${realtime[@]}" 2>/dev/null | sed -n '/^Real-time push/,$p'
@@ -48,7 +48,7 @@ run() { "$JAVA_HOME/bin/java" -cp "$cp" "$@"; }
   echo "## Sender throughput against Telegram's limits"
   echo
   echo '```sh'
-  echo "infra/bench.sh ${sender[*]:-}"
+  echo "infra/bench.sh${sender[*]:+ ${sender[*]}}"
   echo '```'
   echo '```'
   run dev.tgdesk.bench.SenderBench "${sender[@]}" 2>/dev/null | sed -n '/^== SenderBench/,$p'
@@ -57,7 +57,7 @@ run() { "$JAVA_HOME/bin/java" -cp "$cp" "$@"; }
   echo "## Cold starts"
   echo
   echo '```sh'
-  echo "infra/bench-coldstart.sh ${coldstart[*]:-}"
+  echo "infra/bench-coldstart.sh${coldstart[*]:+ ${coldstart[*]}}"
   echo '```'
   run dev.tgdesk.bench.ColdStartBench "${coldstart[@]}" 2>/dev/null | sed -n '/^Cold start/,$p'
   echo

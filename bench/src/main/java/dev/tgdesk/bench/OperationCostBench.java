@@ -605,6 +605,15 @@ public final class OperationCostBench {
                     () -> reopen(d, adminToken), () -> autoclose(true)));
             reopen(d, adminToken);
 
+            // the same answered message late in a long dialog: its journal head now keeps 100 source ids
+            try {
+                api("POST", d + "/giveback", adminToken, null);
+            } catch (IllegalStateException botHandlesItAlready) {
+                // 409
+            }
+            rows.put("in.answer.long", "Inbound text, the bot answers, in a dialog with ≥ 100 events (journal head full)",
+                    measure(reps, spaced, () -> webhook(bot.userSends(ann, "And the price for two?"))));
+
             List<OperatorSocket> probe = new ArrayList<>();
             rows.put("ws.connect", "Operator connects (ticket + $connect)", measure(reps, null, () -> probe.add(connect(adminToken))));
             rows.put("ws.ping", "Heartbeat (ping → pong, every 5 minutes per connection)",
@@ -904,10 +913,43 @@ public final class OperationCostBench {
             });
 
             out.println();
+            out.println("### The event journal's heads");
+            out.println();
+            out.println(journalHeads());
+            out.println();
             out.println("### Custom metrics (Embedded Metric Format) the functions emitted");
             out.println();
             LogTap.METRICS.forEach((fn, names) -> out.println("- " + fn + ": " + String.join(", ", new java.util.TreeSet<>(names))));
             out.println();
+        }
+
+        /**
+         * Each dialog's journal head is rewritten with every pushed batch (in the transaction, ×2) and keeps the source
+         * ids of the last 100 events: its size, hence that write's units, grows with the dialog until then.
+         */
+        String journalHeads() {
+            DynamoCapacity.Schema realtime = bench.schemas.get(bench.realtimeTable);
+            List<long[]> heads = new ArrayList<>(); // {bytes, entries, entry bytes}
+            Map<String, AttributeValue> start = null;
+            do {
+                Map<String, AttributeValue> from = start;
+                var page = bench.oracle.scan(b -> b.tableName(realtime.name()).exclusiveStartKey(from));
+                for (var item : page.items()) {
+                    if (!item.getOrDefault("sk", AttributeValue.fromS("")).s().equals("HEAD")) continue;
+                    var recent = item.containsKey("recent") ? item.get("recent").l() : List.<AttributeValue>of();
+                    heads.add(new long[]{DynamoCapacity.itemSize(item), recent.size(),
+                            recent.stream().mapToLong(DynamoCapacity::valueSize).sum()});
+                }
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null);
+            if (heads.isEmpty()) return "No journal heads.";
+            long[] biggest = heads.stream().max(java.util.Comparator.comparingLong(h -> h[0])).orElseThrow();
+            double perEntry = biggest[1] == 0 ? 0 : biggest[2] / (double) biggest[1];
+            return String.format(Locale.ROOT, "%d heads; the largest: %d B with %d recent source ids (%.0f B each) = %.0f WRU "
+                            + "per batch in the transaction; at the 100 kept, about %.0f B = %.0f WRU per batch.",
+                    heads.size(), biggest[0], biggest[1], perEntry, 2 * DynamoCapacity.writeUnits(biggest[0]),
+                    biggest[0] + (100 - biggest[1]) * perEntry,
+                    2 * DynamoCapacity.writeUnits((long) (biggest[0] + (100 - biggest[1]) * perEntry)));
         }
 
         String machine() {
