@@ -51,11 +51,7 @@ public final class InboxBench {
     static final long NOW = 1_764_000_000_000L;
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = new HashMap<>();
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (eq > 0) a.put(arg.substring(0, eq), arg.substring(eq + 1));
-        }
+        Map<String, String> a = BenchArgs.parse(args);
         List<Integer> sizes = new ArrayList<>();
         for (String s : a.getOrDefault("sizes", "1000,20000").split(",")) sizes.add(Integer.parseInt(s.strip()));
         int page = Integer.parseInt(a.getOrDefault("page", "30"));

@@ -133,11 +133,7 @@ public final class OperationCostBench {
             """;
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = new java.util.HashMap<>();
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (eq > 0) a.put(arg.substring(0, eq), arg.substring(eq + 1));
-        }
+        Map<String, String> a = BenchArgs.parse(args);
         int operators = Integer.parseInt(a.getOrDefault("operators", "3"));
         int reps = Integer.parseInt(a.getOrDefault("reps", "5"));
         int clients = Integer.parseInt(a.getOrDefault("clients", "40"));

@@ -39,11 +39,7 @@ public final class RealtimeBench {
     static final ObjectMapper JSON = Json.mapper();
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = new HashMap<>();
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (eq > 0) a.put(arg.substring(0, eq), arg.substring(eq + 1));
-        }
+        Map<String, String> a = BenchArgs.parse(args);
         int updates = Integer.parseInt(a.getOrDefault("updates", "300"));
         int operators = Integer.parseInt(a.getOrDefault("operators", "3"));
         int chats = Integer.parseInt(a.getOrDefault("chats", "30"));

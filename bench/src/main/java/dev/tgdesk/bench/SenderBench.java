@@ -50,11 +50,7 @@ import java.util.concurrent.Executors;
 public final class SenderBench {
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = new HashMap<>();
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (eq > 0) a.put(arg.substring(0, eq), arg.substring(eq + 1));
-        }
+        Map<String, String> a = BenchArgs.parse(args);
         int chats = Integer.parseInt(a.getOrDefault("chats", "300"));
         int perChat = Integer.parseInt(a.getOrDefault("perChat", "2"));
         int concurrency = Integer.parseInt(a.getOrDefault("concurrency", "5"));

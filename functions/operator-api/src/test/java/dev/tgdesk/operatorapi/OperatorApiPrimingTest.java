@@ -1,5 +1,6 @@
 package dev.tgdesk.operatorapi;
 
+import dev.tgdesk.emulators.Stderr;
 import dev.tgdesk.emulators.AwsCallCounter;
 import dev.tgdesk.emulators.aws.LocalAws;
 import dev.tgdesk.emulators.aws.LocalResources;
@@ -12,7 +13,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -43,14 +43,7 @@ class OperatorApiPrimingTest {
         var handler = new OperatorApiHandler(router, new OperatorApiHandler.PrimingTargets(sqs, outboundUrl));
 
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        PrintStream err = System.err;
-        Priming.Report report;
-        try {
-            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
-            report = handler.prime();
-        } finally {
-            System.setErr(err);
-        }
+        Priming.Report report = Stderr.capture(log, () -> handler.prime());
 
         assertTrue(report.ok(), "failed steps: " + report.failed() + "\n" + log);
         assertEquals(4, report.steps());

@@ -1,5 +1,6 @@
 package dev.tgdesk.push;
 
+import dev.tgdesk.emulators.Stderr;
 import com.sun.net.httpserver.HttpServer;
 import dev.tgdesk.emulators.AwsCallCounter;
 import dev.tgdesk.emulators.aws.LocalAws;
@@ -64,14 +65,7 @@ class PushPrimingTest {
             var handler = new PushHandler(publisher, "7004", new PushHandler.PrimingTargets(store, dialogs, gateway));
 
             ByteArrayOutputStream log = new ByteArrayOutputStream();
-            PrintStream err = System.err;
-            Priming.Report report;
-            try {
-                System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
-                report = handler.prime();
-            } finally {
-                System.setErr(err);
-            }
+            Priming.Report report = Stderr.capture(log, () -> handler.prime());
 
             assertTrue(report.ok(), "failed steps: " + report.failed() + "\n" + log);
             assertEquals(4, report.steps());

@@ -1,5 +1,6 @@
 package dev.tgdesk.sender;
 
+import dev.tgdesk.emulators.Stderr;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tgdesk.domain.Json;
 import dev.tgdesk.emulators.AwsCallCounter;
@@ -80,12 +81,6 @@ class SenderPrimingTest {
     }
 
     static Priming.Report prime(SenderHandler handler, ByteArrayOutputStream log) {
-        PrintStream err = System.err;
-        try {
-            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
-            return handler.prime();
-        } finally {
-            System.setErr(err);
-        }
+        return Stderr.capture(log, () -> handler.prime());
     }
 }

@@ -1,5 +1,6 @@
 package dev.tgdesk.webhook;
 
+import dev.tgdesk.emulators.Stderr;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tgdesk.domain.Json;
@@ -88,17 +89,12 @@ class WebhookPrimingTest {
         String event = "{\"headers\":{\"x-telegram-bot-api-secret-token\":\"" + SECRET + "\"},\"body\":" + json.valueToTree(update)
                 + ",\"isBase64Encoded\":false}";
 
-        PrintStream err = System.err;
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        JsonNode answer;
-        try {
-            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        JsonNode answer = Stderr.capture(log, () -> {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
-            answer = json.readTree(out.toByteArray());
-        } finally {
-            System.setErr(err);
-        }
+            return json.readTree(out.toByteArray());
+        });
         assertEquals(500, answer.path("statusCode").asInt());
         String metricLines = emf.toString(StandardCharsets.UTF_8);
         assertTrue(metricLines.contains("\"WebhookErrors\":1"), metricLines);
@@ -112,12 +108,6 @@ class WebhookPrimingTest {
     }
 
     private static Priming.Report primeCapturingLog(WebhookHandler handler, ByteArrayOutputStream log) {
-        PrintStream err = System.err;
-        try {
-            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
-            return handler.prime();
-        } finally {
-            System.setErr(err);
-        }
+        return Stderr.capture(log, () -> handler.prime());
     }
 }

@@ -1,5 +1,6 @@
 package dev.tgdesk.websocket;
 
+import dev.tgdesk.emulators.Stderr;
 import dev.tgdesk.emulators.AwsCallCounter;
 import dev.tgdesk.emulators.aws.LocalAws;
 import dev.tgdesk.emulators.aws.LocalResources;
@@ -11,7 +12,6 @@ import dev.tgdesk.storage.DynamoRealtimeStore;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -34,14 +34,7 @@ class WebSocketPrimingTest {
                 System::currentTimeMillis, operators);
 
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        PrintStream err = System.err;
-        Priming.Report report;
-        try {
-            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
-            report = handler.prime();
-        } finally {
-            System.setErr(err);
-        }
+        Priming.Report report = Stderr.capture(log, () -> handler.prime());
         assertTrue(report.ok(), "failed steps: " + report.failed() + "\n" + log);
         assertEquals(3, report.steps());
         assertEquals(Map.of("DynamoDb.GetItem", 1), calls.snapshot(), "one read, no writes");

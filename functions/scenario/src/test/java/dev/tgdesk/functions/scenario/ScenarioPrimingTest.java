@@ -1,5 +1,6 @@
 package dev.tgdesk.functions.scenario;
 
+import dev.tgdesk.emulators.Stderr;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tgdesk.automation.ScenarioRunner;
 import dev.tgdesk.domain.Json;
@@ -52,14 +53,7 @@ class ScenarioPrimingTest {
         var handler = new ScenarioHandler(runner, timers, JSON, new ScenarioHandler.PrimingTargets(sqs, outboundUrl));
 
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        PrintStream err = System.err;
-        Priming.Report report;
-        try {
-            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
-            report = handler.prime();
-        } finally {
-            System.setErr(err);
-        }
+        Priming.Report report = Stderr.capture(log, () -> handler.prime());
 
         assertTrue(report.ok(), "failed steps: " + report.failed() + "\n" + log);
         assertEquals(3, report.steps());
@@ -81,14 +75,7 @@ class ScenarioPrimingTest {
                 commands -> { }, null, Clock.systemUTC(), dev.tgdesk.observability.Metrics.NONE);
         var handler = new ScenarioHandler(runner, null, JSON);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        PrintStream err = System.err;
-        Priming.Report report;
-        try {
-            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
-            report = handler.prime();
-        } finally {
-            System.setErr(err);
-        }
+        Priming.Report report = Stderr.capture(log, () -> handler.prime());
         assertEquals(java.util.List.of("handler"), report.failed(), log.toString());
         assertTrue(log.toString().contains("\"step\":\"handler\""), log.toString());
     }
